@@ -1,0 +1,350 @@
+"""Per-region settings with inheritance: the deadlines, quotas, taxonomy and ballot
+thresholds of DOMAIN.md, with DOMAIN's values as defaults.
+
+Read them in one place::
+
+    cfg = settings_for(region)
+    cfg["opinion.reply_working_days"]        # 15, or what this region or an ancestor set
+
+A region inherits every key its nearest ancestor sets; the registry below is the only
+list of keys, their types, bounds and defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from minqing.core.models import Region, RegionLevel, RegionSetting
+
+DEFAULT_CATEGORIES = [
+    {"code": "urban", "name": "城乡建设"},
+    {"code": "utilities", "name": "水电气暖与通信"},
+    {"code": "transport", "name": "交通出行"},
+    {"code": "education", "name": "教育"},
+    {"code": "health", "name": "医疗卫生与医保"},
+    {"code": "elderly", "name": "养老服务"},
+    {"code": "social", "name": "社会保障与就业"},
+    {"code": "housing", "name": "住房与物业"},
+    {"code": "environment", "name": "生态环境"},
+    {"code": "market", "name": "市场监管与食品安全"},
+    {"code": "safety", "name": "社会治安与矛盾调解"},
+    {"code": "culture", "name": "文化体育旅游"},
+    {"code": "agriculture", "name": "农业农村"},
+    {"code": "business", "name": "营商环境与企业发展"},
+    {"code": "other", "name": "其他"},
+]
+FIXED_CATEGORY_CODES = [c["code"] for c in DEFAULT_CATEGORIES]
+
+
+def _motion_signers(level: int | None) -> int:
+    # Deputies Law / Organic Law: 10 at county level and above, 5 at township level,
+    # 30 (or a delegation) at national level.
+    if level == RegionLevel.NATION:
+        return 30
+    if level is not None and level >= RegionLevel.TOWNSHIP:
+        return 5
+    return 10
+
+
+def _validate_categories(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError("分类须为非空列表")
+    codes = []
+    for item in value:
+        if (
+            not isinstance(item, dict)
+            or not str(item.get("code", "")).strip()
+            or not str(item.get("name", "")).strip()
+        ):
+            raise ValidationError("每个分类须有代码和名称")
+        codes.append(item["code"])
+    if len(set(codes)) != len(codes):
+        raise ValidationError("分类代码不能重复")
+    missing = [c for c in FIXED_CATEGORY_CODES if c not in codes]
+    if missing:
+        raise ValidationError(f"固定分类代码不能删除：{'、'.join(missing)}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    group: str
+    kind: str  # "int" | "percent" | "bool" | "categories"
+    default: Any
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    help: str = ""
+    default_for_level: Callable[[int | None], Any] | None = field(default=None, compare=False)
+
+    def default_for(self, region: Region | None) -> Any:
+        if self.default_for_level is not None:
+            return self.default_for_level(region.level if region else None)
+        return self.default
+
+    def parse(self, raw: Any) -> Any:
+        """Validate and convert a submitted value; raises ValidationError in Chinese."""
+        if self.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "on", "yes", "是"}
+        if self.kind == "categories":
+            import json
+
+            value = json.loads(raw) if isinstance(raw, str) else raw
+            _validate_categories(value)
+            return value
+        try:
+            value = float(raw) if self.kind == "percent" else int(str(raw).strip())
+        except (TypeError, ValueError):
+            raise ValidationError(f"「{self.label}」须为数字") from None
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationError(f"「{self.label}」不能小于 {self.minimum:g}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError(f"「{self.label}」不能大于 {self.maximum:g}")
+        return value
+
+
+GROUPS = {
+    "opinion": "民情办理期限",
+    "suggestion": "代表建议办理期限",
+    "motion": "议案",
+    "station": "联络站工作要求",
+    "duty": "履职积分与述职评议",
+    "ballot": "票决与测评",
+    "taxonomy": "分类",
+}
+
+REGISTRY: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting(
+            "opinion.sign_working_days", "承办单位签收时限", "opinion", "int", 1, "个工作日", 0, 30
+        ),
+        Setting(
+            "opinion.contact_working_days", "联系群众时限", "opinion", "int", 3, "个工作日", 0, 30
+        ),
+        Setting("opinion.reply_working_days", "答复时限", "opinion", "int", 15, "个工作日", 1, 90),
+        Setting(
+            "opinion.remind_working_days_before",
+            "到期前提醒",
+            "opinion",
+            "int",
+            2,
+            "个工作日",
+            0,
+            30,
+        ),
+        Setting("opinion.rehandle_limit", "不满意可重办次数", "opinion", "int", 1, "次", 0, 5),
+        Setting(
+            "suggestion.assign_working_days",
+            "闭会期间建议交办时限",
+            "suggestion",
+            "int",
+            7,
+            "个工作日",
+            1,
+            60,
+            help="代表法第五十一条及各地办理条例",
+        ),
+        Setting(
+            "suggestion.reassign_apply_working_days",
+            "申请调整交办时限",
+            "suggestion",
+            "int",
+            7,
+            "个工作日",
+            1,
+            30,
+        ),
+        Setting(
+            "suggestion.reassign_decide_working_days",
+            "调整交办决定时限",
+            "suggestion",
+            "int",
+            10,
+            "个工作日",
+            1,
+            30,
+        ),
+        Setting(
+            "suggestion.cohandler_view_months",
+            "会办单位提出意见时限",
+            "suggestion",
+            "int",
+            1,
+            "个月",
+            1,
+            3,
+        ),
+        Setting("suggestion.reply_months", "答复时限", "suggestion", "int", 3, "个月", 1, 6),
+        Setting(
+            "suggestion.reply_max_months",
+            "延期后最长答复时限",
+            "suggestion",
+            "int",
+            6,
+            "个月",
+            1,
+            12,
+        ),
+        Setting(
+            "suggestion.feedback_working_days",
+            "代表反馈意见时限",
+            "suggestion",
+            "int",
+            15,
+            "个工作日",
+            1,
+            60,
+        ),
+        Setting(
+            "suggestion.rehandle_months", "重新办理答复时限", "suggestion", "int", 1, "个月", 1, 6
+        ),
+        Setting(
+            "motion.min_signers",
+            "议案联名最少代表人数",
+            "motion",
+            "int",
+            10,
+            "人",
+            1,
+            100,
+            help="县级以上10人，乡镇5人，全国30人",
+            default_for_level=_motion_signers,
+        ),
+        Setting(
+            "station.activities_per_quarter", "每季度至少开展活动", "station", "int", 1, "次", 0, 50
+        ),
+        Setting(
+            "station.research_reports_per_year",
+            "每年至少调研报告",
+            "station",
+            "int",
+            1,
+            "篇",
+            0,
+            20,
+        ),
+        Setting(
+            "station.suggestions_per_year_min",
+            "每名代表每年提出建议（下限）",
+            "station",
+            "int",
+            1,
+            "件",
+            0,
+            20,
+        ),
+        Setting(
+            "station.suggestions_per_year_max",
+            "每名代表每年提出建议（上限参考）",
+            "station",
+            "int",
+            2,
+            "件",
+            0,
+            50,
+        ),
+        Setting(
+            "duty.base_points_per_year", "履职积分年度基础分", "duty", "int", 60, "分", 0, 1000
+        ),
+        Setting("duty.competent_percent", "述职评议「称职」线", "duty", "percent", 80, "%", 0, 100),
+        Setting(
+            "duty.basic_competent_percent",
+            "述职评议「基本称职」线",
+            "duty",
+            "percent",
+            50,
+            "%",
+            0,
+            100,
+        ),
+        Setting(
+            "ballot.project_pass_percent",
+            "民生实事票决通过比例（超过到会代表）",
+            "ballot",
+            "percent",
+            50,
+            "%",
+            0,
+            100,
+        ),
+        Setting(
+            "ballot.unsatisfied_percent",
+            "满意度测评整改线（不满意超过）",
+            "ballot",
+            "percent",
+            50,
+            "%",
+            0,
+            100,
+        ),
+        Setting(
+            "taxonomy.opinion_categories",
+            "民情分类",
+            "taxonomy",
+            "categories",
+            DEFAULT_CATEGORIES,
+            help="代码固定，名称可改，可增加分类",
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class EffectiveSetting:
+    setting: Setting
+    value: Any
+    source: Region | None  # None: the built-in default
+    overridden_here: bool
+
+
+class RegionConfig(Mapping[str, Any]):
+    """The effective settings of one region (a read-only mapping)."""
+
+    def __init__(self, region: Region | None, overrides: dict[str, tuple[Any, Region]]):
+        self.region = region
+        self._overrides = overrides
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in REGISTRY:
+            raise KeyError(key)
+        if key in self._overrides:
+            return self._overrides[key][0]
+        return REGISTRY[key].default_for(self.region)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(REGISTRY)
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+    def explain(self) -> list[EffectiveSetting]:
+        out = []
+        for key, setting in REGISTRY.items():
+            value, source = self._overrides.get(key, (setting.default_for(self.region), None))
+            here = source is not None and self.region is not None and source.pk == self.region.pk
+            out.append(EffectiveSetting(setting, value, source, here))
+        return out
+
+
+def settings_for(region: Region | None) -> RegionConfig:
+    """The effective settings of ``region``: one query over its ancestors' overrides."""
+    if region is None:
+        return RegionConfig(None, {})
+    rows = (
+        RegionSetting.objects.filter(region__code__in=region.ancestor_codes)
+        .select_related("region")
+        .order_by("region__level")
+    )
+    overrides: dict[str, tuple[Any, Region]] = {}
+    for row in rows:  # deeper regions come later and win
+        if row.key in REGISTRY:
+            overrides[row.key] = (row.value, row.region)
+    return RegionConfig(region, overrides)
