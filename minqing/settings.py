@@ -18,6 +18,9 @@ ALLOWED_HOSTS = env_list("MINQING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env_list("MINQING_CSRF_TRUSTED_ORIGINS", [])
 # Absolute base of the public site, printed into QR codes; empty means "the request's host".
 MINQING_PUBLIC_URL = env_str("MINQING_PUBLIC_URL", "").rstrip("/")
+# Only behind a reverse proxy that sets X-Forwarded-For: otherwise clients could forge
+# the IP that the audit log and rate limits see.
+MINQING_TRUST_X_FORWARDED_FOR = env_bool("MINQING_TRUST_X_FORWARDED_FOR", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "minqing.core",
     "minqing.accounts",
     "minqing.people",
@@ -110,6 +114,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "minqing" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"

@@ -36,7 +36,7 @@ def region(code: str, name: str, level: int, parent: Region | None, kind: str = 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postprocessing_save = True
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"工作人员{n}")

@@ -36,10 +36,13 @@ def record(
 ) -> AuditEntry:
     """Append one audit entry. Called once by every action, inside its transaction.
 
-    ``region`` defaults to ``obj.region`` when the object has one. Never put citizens'
+    ``region`` defaults to ``obj.region`` when the object has one (to ``obj`` for a
+    Region). Never put citizens'
     names or phone numbers into ``note``.
     """
-    if region is None and obj is not None:
+    if region is None and isinstance(obj, Region):
+        region = obj  # a region is scoped by itself (Region.SCOPE)
+    elif region is None and obj is not None:
         region = (
             getattr(obj, "region", None)
             if isinstance(getattr(obj, "region", None), Region)

@@ -1,8 +1,12 @@
 """Short, unguessable public codes (tracking codes, station codes).
 
 The alphabet leaves out 0/O, 1/I/L so a code read over the phone or copied from paper
-cannot be misread; a Luhn mod-N check character catches every single-character typo
-and almost every swap of neighbours, so a mistyped code is refused before any lookup.
+cannot be misread. The check character makes the weighted sum of the whole code
+(weights 1, 2, 3, … from the right) divisible by 31, the alphabet's size: because 31
+is prime and the weights are distinct and non-zero, every single-character typo and
+every swap of neighbours is caught (codes up to 30 characters), so a mistyped code is
+refused before any lookup. (Luhn mod N, used before, needs an even N and let about
+1.6% of typos through with these 31 characters.)
 """
 
 from __future__ import annotations
@@ -14,15 +18,15 @@ _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 _N = len(ALPHABET)
 
 
+def _weight(position_from_right: int) -> int:
+    # 1..30, never 0 mod 31; the check character itself has position 0 → weight 1.
+    return position_from_right % (_N - 1) + 1
+
+
 def check_character(body: str) -> str:
-    """Luhn mod N over ``body`` (already normalised)."""
-    factor = 2
-    total = 0
-    for char in reversed(body):
-        addend = factor * _INDEX[char]
-        factor = 1 if factor == 2 else 2
-        total += addend // _N + addend % _N
-    return ALPHABET[(_N - total % _N) % _N]
+    """The check character for ``body`` (already normalised): weighted mod 31."""
+    total = sum(_weight(i + 1) * _INDEX[char] for i, char in enumerate(reversed(body)))
+    return ALPHABET[-total % _N]
 
 
 def generate(length: int = 10) -> str:

@@ -12,6 +12,7 @@ list of keys, their types, bounds and defaults.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,17 +93,30 @@ class Setting:
         if self.kind == "bool":
             if isinstance(raw, bool):
                 return raw
-            return str(raw).strip().lower() in {"1", "true", "on", "yes", "是"}
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "on", "yes", "是"}:
+                return True
+            if text in {"0", "false", "off", "no", "否", ""}:
+                return False
+            # A typo must not silently switch a rule off.
+            raise ValidationError(f"「{self.label}」须为“是”或“否”")
         if self.kind == "categories":
             import json
 
-            value = json.loads(raw) if isinstance(raw, str) else raw
+            try:
+                value = json.loads(raw) if isinstance(raw, str) else raw
+            except json.JSONDecodeError:
+                raise ValidationError("分类须为 JSON 列表") from None
             _validate_categories(value)
             return value
+        if isinstance(raw, bool):
+            raise ValidationError(f"「{self.label}」须为数字")
         try:
             value = float(raw) if self.kind == "percent" else int(str(raw).strip())
         except (TypeError, ValueError):
             raise ValidationError(f"「{self.label}」须为数字") from None
+        if not math.isfinite(value):
+            raise ValidationError(f"「{self.label}」须为数字")
         if self.minimum is not None and value < self.minimum:
             raise ValidationError(f"「{self.label}」不能小于 {self.minimum:g}")
         if self.maximum is not None and value > self.maximum:

@@ -21,7 +21,7 @@ class RequestContext:
 _DEFAULT = RequestContext()
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
     "minqing_request",
-    default=_DEFAULT,  # noqa: B039 - a frozen dataclass is immutable
+    default=_DEFAULT,
 )
 
 

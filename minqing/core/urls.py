@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from minqing.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/import/", views.region_import, name="region_import"),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("regions/<str:code>/new/", views.region_create, name="region_create"),
+    path("regions/<str:code>/edit/", views.region_edit, name="region_edit"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/<str:code>/<str:key>/", views.setting_edit, name="setting_edit"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/import/", views.calendar_import, name="calendar_import"),
+]

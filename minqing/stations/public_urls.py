@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Public pages citizens reach without an account (mounted at /s/)."""
+
+from django.urls import path
+
+from minqing.stations import views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    # Any run of letters/digits/dashes reaches the view, which checks the code's check
+    # character before touching the database.
+    path("<str:code>/", views.public_station, name="station"),
+]
