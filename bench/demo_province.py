@@ -127,6 +127,7 @@ def report(run: dict) -> None:
         f"stations {c.get('stations')}, station seats {c.get('station_deputies')}, "
         f"units {c.get('units')}"
     )
+    print("rows: " + ", ".join(f"{k} {c[k]}" for k in ROW_KEYS if k in c))
     print("phases: " + ", ".join(f"{name} {sec}s" for name, sec in run["phases"]))
     print(
         f"demo_city: {run['seconds']:.1f} s wall (process), {run['inner']:.1f} s inside; "

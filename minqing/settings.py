@@ -162,5 +162,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("MINQING_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -41,6 +41,59 @@ def _check_target(role: str, region: Region, unit, station) -> None:
             raise ValidationError({"station": _("联络站不在所选区域")})
 
 
+def create_grant(
+    *,
+    actor,
+    user: User,
+    role: str,
+    region: Region,
+    unit=None,
+    station=None,
+    duplicate_message: str | None = None,
+) -> RoleGrant:
+    """Building block of every action that gives a role (``role_grant``,
+    ``unit_staff_grant``, ``station_staff_grant``): validates the target, refuses
+    inactive accounts and duplicates of an active grant, creates the grant and resets
+    the user's permission cache. Not an action: the caller checks permission, holds
+    the transaction and writes the audit entry."""
+    _check_target(role, region, unit, station)
+    if not user.is_active:
+        raise ValidationError({"user": _("该账号已停用")})
+    duplicate = (
+        RoleGrant.objects.active()
+        .filter(user=user, role=role, region=region, unit=unit, station=station)
+        .exists()
+    )
+    if duplicate:
+        raise ValidationError({"user": duplicate_message or _("该用户已有这一授权")})
+    grant = RoleGrant.objects.create(
+        user=user,
+        role=role,
+        region=region,
+        unit=unit,
+        station=station,
+        granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    clear_cache(user)
+    return grant
+
+
+def end_grant(grant: RoleGrant) -> RoleGrant:
+    """Building block of every action that takes a role away: locks the grant, refuses
+    one already revoked, stamps ``revoked_at`` and resets the permission cache. Returns
+    the locked row (the caller's copy gets ``revoked_at`` too). Not an action: the
+    caller checks permission and writes the audit entry."""
+    locked = RoleGrant.objects.select_for_update().select_related("region", "user").get(pk=grant.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("该授权已撤销"))
+    locked.revoked_at = grant.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    clear_cache(locked.user)
+    if "user" in grant._state.fields_cache:  # the caller's copy of the user, if loaded
+        clear_cache(grant.user)
+    return locked
+
+
 @transaction.atomic(durable=True)
 def role_grant(
     *, actor, user: User, role: str, region: Region, unit=None, station=None
@@ -54,26 +107,11 @@ def role_grant(
     Side effects: one audit entry ``role.grant``; the user's permission cache is reset.
     """
     require(actor, "accounts.manage_users", region)
-    _check_target(role, region, unit, station)
     if user.is_superuser and not getattr(actor, "is_superuser", False):
         raise PermissionDenied(_("您没有执行此操作的权限"))
-    duplicate = (
-        RoleGrant.objects.active()
-        .filter(user=user, role=role, region=region, unit=unit, station=station)
-        .exists()
+    grant = create_grant(
+        actor=actor, user=user, role=role, region=region, unit=unit, station=station
     )
-    if duplicate:
-        raise ValidationError(_("该用户已有这一授权"))
-    grant = RoleGrant(
-        user=user,
-        role=role,
-        region=region,
-        unit=unit,
-        station=station,
-        granted_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    grant.save()
-    clear_cache(user)
     audit.record(
         actor=actor,
         verb="role.grant",
@@ -93,16 +131,8 @@ def role_revoke(*, actor, grant: RoleGrant) -> RoleGrant:
     Side effects: one audit entry ``role.revoke``; the user's permission cache is reset.
     """
     require(actor, "accounts.manage_users", grant.region)
-    given = grant
-    grant = RoleGrant.objects.select_for_update().select_related("region", "user").get(pk=grant.pk)
-    if grant.revoked_at is not None:
-        raise ValidationError(_("该授权已撤销"))
-    before = audit.snapshot(grant, GRANT_FIELDS)
-    grant.revoked_at = given.revoked_at = timezone.now()
-    grant.save(update_fields=["revoked_at"])
-    clear_cache(grant.user)
-    if "user" in given._state.fields_cache:  # the caller's copy of the user, if loaded
-        clear_cache(given.user)
+    before = {**audit.snapshot(grant, GRANT_FIELDS), "revoked_at": None}
+    grant = end_grant(grant)
     audit.record(
         actor=actor,
         verb="role.revoke",

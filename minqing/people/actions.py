@@ -16,8 +16,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
+from minqing.accounts.actions import create_grant, end_grant
 from minqing.accounts.models import Role, RoleGrant, User
 from minqing.core import audit
 from minqing.core.importing import ImportReport, parse_mobile, parse_rows, read_table
@@ -559,14 +559,14 @@ def unit_staff_grant(*, actor: User, unit: HandlingUnit, user: User) -> RoleGran
     require(actor, MANAGE_UNIT, unit)
     if not unit.is_active:
         raise ValidationError({"unit": "该单位已停用"})
-    if not user.is_active:
-        raise ValidationError({"user": "该账号已停用"})
-    if RoleGrant.objects.active().filter(user=user, role=Role.UNIT_STAFF, unit=unit).exists():
-        raise ValidationError({"user": "该账号已是本单位工作人员"})
-    grant = RoleGrant.objects.create(
-        user=user, role=Role.UNIT_STAFF, region=unit.region, unit=unit, granted_by=actor
+    grant = create_grant(
+        actor=actor,
+        user=user,
+        role=Role.UNIT_STAFF,
+        region=unit.region,
+        unit=unit,
+        duplicate_message="该账号已是本单位工作人员",
     )
-    clear_cache(user)
     audit.record(
         actor=actor,
         verb="unit.staff_grant",
@@ -583,12 +583,7 @@ def unit_staff_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
     if grant.unit_id is None or grant.role != Role.UNIT_STAFF:
         raise ValidationError({"grant": "这不是承办单位工作人员授权"})
     require(actor, MANAGE_UNIT, grant.unit)
-    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
-    if grant.revoked_at is not None:
-        raise ValidationError({"grant": "该授权已撤销"})
-    grant.revoked_at = timezone.now()
-    grant.save(update_fields=["revoked_at"])
-    clear_cache(grant.user)
+    grant = end_grant(grant)
     audit.record(
         actor=actor,
         verb="unit.staff_revoke",

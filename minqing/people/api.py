@@ -9,7 +9,7 @@ fields only; ``GET deputies/{id}`` adds ``contact`` for holders of
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from minqing.core.models import Region
@@ -90,7 +90,9 @@ def create_deputy(request: HttpRequest, payload: DeputyIn):
         contact=payload.contact.dict() if payload.contact else None,
         **data,
     )
-    return 201, _deputy_detail(request, selectors.deputy_get_visible(request.user, deputy.pk))
+    return Status(
+        201, _deputy_detail(request, selectors.deputy_get_visible(request.user, deputy.pk))
+    )
 
 
 @router.get("/units", response=list[UnitOut])
@@ -129,7 +131,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
         parent=parent,
         **payload.dict(exclude={"region_code", "parent_id"}),
     )
-    return 201, selectors.unit_get_visible(request.user, unit.pk)
+    return Status(201, selectors.unit_get_visible(request.user, unit.pk))
 
 
 @router.get("/groups", response=list[GroupOut])

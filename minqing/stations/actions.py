@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing.accounts.actions import create_grant, end_grant
 from minqing.accounts.models import Role, RoleGrant, User
 from minqing.core import audit, codes
 from minqing.core.models import Region
@@ -330,20 +331,13 @@ def station_staff_grant(*, actor: User, station: Station, user: User) -> RoleGra
     require(actor, MANAGE, station)
     require_manage_region(actor, station.region)
     _require_open(station)
-    if not user.is_active:
-        raise ValidationError({"user": _("该账号已停用。")})
-    if (
-        RoleGrant.objects.active()
-        .filter(user=user, role=Role.STATION_STAFF, station=station)
-        .exists()
-    ):
-        raise ValidationError({"user": _("该用户已是本站工作人员。")})
-    role_grant = RoleGrant.objects.create(
+    role_grant = create_grant(
+        actor=actor,
         user=user,
         role=Role.STATION_STAFF,
         region=station.region,
         station=station,
-        granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        duplicate_message=_("该用户已是本站工作人员。"),
     )
     audit.record(
         actor=actor,
@@ -366,10 +360,7 @@ def station_staff_revoke(*, actor: User, role_grant: RoleGrant) -> RoleGrant:
         raise ValidationError(_("这不是联络站工作人员授权。"))
     require(actor, MANAGE, station)
     require_manage_region(actor, station.region)
-    if role_grant.revoked_at is not None:
-        raise ValidationError(_("该授权已撤销。"))
-    role_grant.revoked_at = timezone.now()
-    role_grant.save(update_fields=["revoked_at"])
+    role_grant = end_grant(role_grant)
     audit.record(
         actor=actor,
         verb="station.staff_revoke",

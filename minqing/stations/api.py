@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from minqing.core.permissions import has_perm
@@ -45,7 +45,7 @@ def create_station(request: HttpRequest, payload: StationIn):
     station = actions.station_create(
         actor=request.user, region=region, **payload.dict(exclude={"region"})
     )
-    return 201, station
+    return Status(201, station)
 
 
 @router.get("/public/{code}", response=PublicStationOut, auth=None)

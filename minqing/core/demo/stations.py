@@ -13,12 +13,12 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from minqing.core.demo import texts
+from minqing.core.demo import places, texts
 from minqing.core.demo.deputies import DeputyInfo
 from minqing.core.demo.profiles import Profile
 from minqing.core.demo.rand import Weighted, coordinate, pick_range, station_code
 from minqing.core.demo.regions import BATCH, Tree
-from minqing.core.models import Region
+from minqing.core.models import Region, RegionLevel
 from minqing.people.models import CongressLevel as CL
 from minqing.stations.models import (
     ReceptionDay,
@@ -120,8 +120,8 @@ class StationBuilder:
         city = self.tree.city_of(region)
         lat0, lon0 = self.centres[city.code]
         online = kind == StationKind.ONLINE
-        county = self.tree.county_of(region) if region.level >= 3 else None
-        township = self.tree.township_of(region) if region.level >= 4 else None
+        county = self.tree.county_of(region) if region.level >= RegionLevel.COUNTY else None
+        township = self.tree.township_of(region) if region.level >= RegionLevel.TOWNSHIP else None
         prefix = city.name + (county.name if county else "") + (township.name if township else "")
         address = "" if online else f"{prefix}{self._road()}{rng.randint(1, 299)}号"
         if kind in (StationKind.STATION, StationKind.POINT) and not online:
@@ -141,10 +141,12 @@ class StationBuilder:
         )
 
     def _road(self) -> str:
-        from minqing.core.demo.places import FIRST, ROAD_SECOND, ROAD_SUFFIX
-
         rng = self.rng
-        return rng.choice(FIRST) + rng.choice(ROAD_SECOND) + rng.choice(ROAD_SUFFIX)
+        return (
+            rng.choice(places.FIRST)
+            + rng.choice(places.ROAD_SECOND)
+            + rng.choice(places.ROAD_SUFFIX)
+        )
 
     def _add(self, station: Station, tiers: list[tuple[list[int], int]]) -> Planned:
         p = Planned(station, tiers)
