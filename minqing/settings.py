@@ -21,6 +21,9 @@ MINQING_PUBLIC_URL = env_str("MINQING_PUBLIC_URL", "").rstrip("/")
 # Only behind a reverse proxy that sets X-Forwarded-For: otherwise clients could forge
 # the IP that the audit log and rate limits see.
 MINQING_TRUST_X_FORWARDED_FOR = env_bool("MINQING_TRUST_X_FORWARDED_FOR", False)
+if env_bool("MINQING_TRUST_X_FORWARDED_PROTO", False):
+    # TLS ends at the proxy; trust its X-Forwarded-Proto so request.is_secure() is right.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from types import SimpleNamespace
 
@@ -29,6 +30,10 @@ from tests.factories import region
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be
 # usable there (the live server runs in its own thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The permission matrices provoke hundreds of 401/403/404s on purpose; Django logs each
+# as a warning to the real stderr, which buries real failures in the test output.
+logging.getLogger("django.request").setLevel(logging.ERROR)
+logging.getLogger("django.server").setLevel(logging.ERROR)
 
 
 @pytest.fixture(autouse=True)

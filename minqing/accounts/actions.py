@@ -83,7 +83,11 @@ def end_grant(grant: RoleGrant) -> RoleGrant:
     one already revoked, stamps ``revoked_at`` and resets the permission cache. Returns
     the locked row (the caller's copy gets ``revoked_at`` too). Not an action: the
     caller checks permission and writes the audit entry."""
-    locked = RoleGrant.objects.select_for_update().select_related("region", "user").get(pk=grant.pk)
+    locked = (
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("region", "user")
+        .get(pk=grant.pk)
+    )
     if locked.revoked_at is not None:
         raise ValidationError(_("该授权已撤销"))
     locked.revoked_at = grant.revoked_at = timezone.now()
@@ -220,7 +224,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         and user_is_covered(actor, token.user, "accounts.manage_tokens")
     ):
         raise PermissionDenied(_("您没有执行此操作的权限"))
-    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
     if token.revoked_at is not None:
         raise ValidationError(_("该令牌已撤销"))
     before = _token_after(token)

@@ -214,7 +214,7 @@ def deputy_update(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     deputy = (
-        Deputy.objects.select_for_update()
+        Deputy.objects.select_for_update(of=("self",))
         .select_related("term__congress__region")
         .get(pk=deputy.pk)
     )
@@ -286,7 +286,9 @@ def deputy_link_user(*, actor: User, deputy: Deputy, user: User) -> RoleGrant:
     ``deputy.link_user``.
     """
     require(actor, MANAGE_DEPUTY, deputy)
-    deputy = Deputy.objects.select_for_update().select_related("region").get(pk=deputy.pk)
+    deputy = (
+        Deputy.objects.select_for_update(of=("self",)).select_related("region").get(pk=deputy.pk)
+    )
     if not user.is_active:
         raise ValidationError({"user": "该账号已停用"})
     other = Deputy.objects.filter(user=user).exclude(pk=deputy.pk).first()
@@ -365,7 +367,11 @@ def deputy_group_update(
     ``deputy_group.update``.
     """
     require(actor, MANAGE_DEPUTY, group)
-    group = DeputyGroup.objects.select_for_update().select_related("region").get(pk=group.pk)
+    group = (
+        DeputyGroup.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=group.pk)
+    )
     before = audit.snapshot(group, GROUP_FIELDS)
     group.name, group.kind, group.description = _strip(name), kind, _strip(description)
     _check_group(group, exclude_pk=group.pk)
@@ -503,7 +509,9 @@ def unit_update(*, actor: User, unit: HandlingUnit, changes: Mapping[str, Any]) 
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     unit = (
-        HandlingUnit.objects.select_for_update().select_related("region", "parent").get(pk=unit.pk)
+        HandlingUnit.objects.select_for_update(of=("self",))
+        .select_related("region", "parent")
+        .get(pk=unit.pk)
     )
     before = audit.snapshot(unit, UNIT_FIELDS)
     for key, value in changes.items():
@@ -695,7 +703,11 @@ def term_update(*, actor: User, term: Term, changes: Mapping[str, Any]) -> Term:
     unknown = set(changes) - {"number", "start_date", "end_date", "is_current"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    term = Term.objects.select_for_update().select_related("congress__region").get(pk=term.pk)
+    term = (
+        Term.objects.select_for_update(of=("self",))
+        .select_related("congress__region")
+        .get(pk=term.pk)
+    )
     before = audit.snapshot(term, TERM_FIELDS)
     for key, value in changes.items():
         setattr(term, key, value)
