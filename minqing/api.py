@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
@@ -48,12 +49,12 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "没有权限"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("没有权限")}, status=403)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"detail": "未找到"}, status=404)
+    return api.create_response(request, {"detail": _("未找到")}, status=404)
 
 
 @api.exception_handler(InvalidTransition)

@@ -23,6 +23,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from minqing.core.models import RegionLevel as L
 from tests.factories import region
@@ -45,6 +46,16 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates a request's language in the thread and leaves it there: a
+    # test that requests an English page would otherwise make the next test on the same
+    # worker (calling gettext directly) see English instead of the default Chinese.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

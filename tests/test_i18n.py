@@ -33,9 +33,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SWITCHER_LABEL = "简体中文"
 # printf-style placeholders as Python's % operator reads them (%% is a literal percent sign).
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGoc%]")
-# Values the spreadsheet importers parse: a translation would put an example into the
-# English template that the importer then rejects, so these stay Chinese on purpose.
-KEPT_CHINESE = {"休", "班", "街道", "社区"}
 
 
 @dataclass
@@ -160,13 +157,14 @@ def test_msgstr_keeps_exactly_the_placeholders_of_its_msgid(catalog):
 
 
 def test_english_text_is_a_translation(catalog):
+    # Values the spreadsheet importers parse (休, 班, 街道, 社区 …) are not msgids at all: a
+    # translation would put an example into the English template that the importer then
+    # rejects (see test_the_english_import_template_keeps_its_chinese_examples_importable).
     _, entries = catalog
     untranslated = [
         where(e)
         for e in entries
-        if CJK.search(e.msgid)
-        and e.msgid not in KEPT_CHINESE
-        and any(t == e.msgid for t in e.translations)
+        if CJK.search(e.msgid) and any(t == e.msgid for t in e.translations)
     ]
     assert untranslated == []
 
@@ -351,3 +349,102 @@ def test_the_public_pages_carry_the_switcher_too():
     form = switcher_form(html)
     assert form["next"] == "/no-such-page/"
     assert form["languages"] == "zh-hans,en"
+
+
+def english_page_leftovers(html: str, data: set[str]) -> list[str]:
+    """The Chinese left on an English page once the data values it shows (region names,
+    default category names: stored text, not UI) and the switcher label are taken out,
+    each with some context. Longest values first, so "江滨街道" goes before "江滨"."""
+    for value in sorted(data | {SWITCHER_LABEL}, key=len, reverse=True):
+        html = html.replace(value, "")
+    runs = re.finditer(r"[\u4e00-\u9fff]+", html)
+    return [html[max(m.start() - 60, 0) : m.end() + 60] for m in runs]
+
+
+@pytest.mark.django_db
+def test_the_regional_settings_pages_in_english_have_no_chinese_but_data(tree):
+    from minqing.accounts.models import Role
+    from minqing.core.config import DEFAULT_CATEGORIES
+    from minqing.core.models import Region, RegionSetting
+    from tests.factories import user_with_role
+
+    staff = user_with_role(Role.CONGRESS_STAFF, tree.city)
+    staff.display_name = "Clerk"
+    staff.save(update_fields=["display_name"])
+    RegionSetting.objects.create(region=tree.city, key="opinion.reply_working_days", value=10)
+    client = english_client()
+    client.force_login(staff)
+    data = set(Region.objects.values_list("name", flat=True))
+    data |= {c["name"] for c in DEFAULT_CATEGORIES}
+
+    html = client.get(reverse("core:settings") + "?region=990102").content.decode()
+    assert "Regional settings" in html
+    assert "Inherited from 澜州市" in html  # the region name is data, the text around it is not
+    assert "Time to reply" in html and "working days" in html
+    assert SWITCHER_LABEL in html
+    assert english_page_leftovers(html, data) == []
+
+    edit = reverse("core:setting_edit", args=["990102", "opinion.reply_working_days"])
+    html = client.get(edit).content.decode()
+    assert "Time to reply (working days)" in html
+    assert "Currently inherited from 澜州市: " in html
+    assert english_page_leftovers(html, data) == []
+
+    html = client.post(edit, {"action": "set", "value": "200"}).content.decode()
+    assert "&quot;Time to reply&quot; cannot be greater than 90" in html
+    assert english_page_leftovers(html, data) == []
+
+
+def test_the_leftover_check_finds_chinese_that_is_not_data():
+    html = "<p>Inherited from 澜州市</p><p>继承自澜州市</p>"
+    assert english_page_leftovers(html, {"澜州市"}) == ["<p>Inherited from </p><p>继承自</p>"]
+
+
+def test_domain_errors_come_out_in_the_active_language():
+    from django.core.exceptions import ValidationError
+
+    from minqing.core.config import REGISTRY
+    from minqing.core.states import InvalidTransition
+    from minqing.stations.states import STATION_STATES, StationStatus
+
+    setting = REGISTRY["opinion.reply_working_days"]
+    with translation.override("en"):
+        error = InvalidTransition(STATION_STATES, StationStatus.PLANNED, StationStatus.CLOSED)
+        assert str(error) == 'Cannot change from "In preparation" to "Revoked"'
+        with pytest.raises(ValidationError) as invalid:
+            setting.parse("abc")
+        assert invalid.value.messages == ['"Time to reply" must be a number']
+        with pytest.raises(ValidationError) as too_big:
+            setting.parse("200")
+        assert too_big.value.messages == ['"Time to reply" cannot be greater than 90']
+    # The same registry speaks Chinese in the default language: nothing was frozen at import.
+    with translation.override(settings.LANGUAGE_CODE):
+        error = InvalidTransition(STATION_STATES, StationStatus.PLANNED, StationStatus.CLOSED)
+        assert str(error) == "不能从「筹建中」变为「已撤销」"
+        with pytest.raises(ValidationError) as too_big:
+            setting.parse("200")
+        assert too_big.value.messages == ["「答复时限」不能大于 90"]
+
+
+def test_the_english_import_template_keeps_its_chinese_examples_importable():
+    # Example cells are data the importer reads back ("休", "班"); only the instructions
+    # sheet is translated.
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from minqing.core.forms import calendar_template, read_calendar_upload
+
+    with translation.override("en"):
+        data = calendar_template()
+        upload = BytesIO(data)
+        upload.name = "calendar.xlsx"
+        rows, errors = read_calendar_upload(upload)
+    assert errors == []
+    assert [(r.date.isoformat(), r.kind) for r in rows] == [
+        ("2027-01-01", "holiday"),
+        ("2027-02-06", "workday"),
+    ]
+    workbook = load_workbook(BytesIO(data))
+    assert workbook.sheetnames == ["Data", "Instructions"]
+    assert workbook["Instructions"]["A1"].value == "Column"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from minqing.accounts.models import ApiToken, RoleGrant, User
 
@@ -45,7 +46,7 @@ class RoleGrantInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("民情", {"fields": ("display_name",)}),
+        (_("民情"), {"fields": ("display_name",)}),
     )
     add_fieldsets = (
         (

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from minqing.accounts import actions, selectors
 from minqing.accounts.forms import GrantForm, TokenCreateForm, UserSearchForm
+from minqing.core.i18n import join_clauses
 from minqing.core.pagination import paginate
 from minqing.core.permissions import has_perm
 from minqing.core.views import perm_required
@@ -68,7 +69,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.api_token_revoke(actor=request.user, token=token)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_clauses(exc.messages))
     else:
         messages.success(request, _("令牌「%(name)s」已撤销") % {"name": token.name})
     return redirect("accounts:token_list")
@@ -137,7 +138,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.role_revoke(actor=request.user, grant=grant)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_clauses(exc.messages))
     else:
         messages.success(request, _("已撤销：%(grant)s") % {"grant": grant})
     return redirect("accounts:user_detail", pk=grant.user_id)

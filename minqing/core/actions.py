@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from minqing.core import audit
 from minqing.core.config import REGISTRY, settings_for
+from minqing.core.i18n import join_list
 from minqing.core.importing import ImportReport, RowError
 from minqing.core.models import (
     CalendarDay,
@@ -50,7 +51,7 @@ def _check_kind(kind: str, level: int) -> str:
     allowed = KINDS_BY_LEVEL.get(level, ())
     if kind not in allowed:
         raise ValidationError(
-            {"kind": _("该层级的类型只能是：%(kinds)s") % {"kinds": "、".join(allowed)}}
+            {"kind": _("该层级的类型只能是：%(kinds)s") % {"kinds": join_list(allowed)}}
         )
     return kind
 
@@ -159,7 +160,7 @@ def region_import_errors(
         seen.add(r.code)
         level = LEVEL_OF_KIND.get(r.kind)
         if level is None:
-            allowed = "、".join(LEVEL_OF_KIND)
+            allowed = join_list(LEVEL_OF_KIND)
             errors.append(
                 RowError(
                     r.row,

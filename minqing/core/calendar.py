@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+
 from minqing.core.models import CalendarDay, CalendarDayKind, CalendarYear
 
 HOLIDAY_NAMES = {
@@ -38,9 +40,9 @@ class Deadline:
     def warning(self) -> str:
         if not self.provisional:
             return ""
-        return (
-            f"{self.due.year}年节假日安排尚未载入，此期限按周末和法定节日暂算，载入后将重新计算。"
-        )
+        return _("%(year)s年节假日安排尚未载入，此期限按周末和法定节日暂算，载入后将重新计算。") % {
+            "year": self.due.year
+        }
 
 
 @lru_cache(maxsize=64)

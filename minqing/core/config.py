@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from minqing.core.i18n import join_list
 from minqing.core.models import Region, RegionLevel, RegionSetting
 
 DEFAULT_CATEGORIES = [
@@ -53,7 +57,7 @@ def _motion_signers(level: int | None) -> int:
 
 def _validate_categories(value: Any) -> None:
     if not isinstance(value, list) or not value:
-        raise ValidationError("分类须为非空列表")
+        raise ValidationError(_("分类须为非空列表"))
     codes = []
     for item in value:
         if (
@@ -61,26 +65,26 @@ def _validate_categories(value: Any) -> None:
             or not str(item.get("code", "")).strip()
             or not str(item.get("name", "")).strip()
         ):
-            raise ValidationError("每个分类须有代码和名称")
+            raise ValidationError(_("每个分类须有代码和名称"))
         codes.append(item["code"])
     if len(set(codes)) != len(codes):
-        raise ValidationError("分类代码不能重复")
+        raise ValidationError(_("分类代码不能重复"))
     missing = [c for c in FIXED_CATEGORY_CODES if c not in codes]
     if missing:
-        raise ValidationError(f"固定分类代码不能删除：{'、'.join(missing)}")
+        raise ValidationError(_("固定分类代码不能删除：%(codes)s") % {"codes": join_list(missing)})
 
 
 @dataclass(frozen=True)
 class Setting:
     key: str
-    label: str
+    label: str | Promise
     group: str
     kind: str  # "int" | "percent" | "bool" | "categories"
     default: Any
-    unit: str = ""
+    unit: str | Promise = ""
     minimum: float | None = None
     maximum: float | None = None
-    help: str = ""
+    help: str | Promise = ""
     default_for_level: Callable[[int | None], Any] | None = field(default=None, compare=False)
 
     def default_for(self, region: Region | None) -> Any:
@@ -99,179 +103,257 @@ class Setting:
             if text in {"0", "false", "off", "no", "否", ""}:
                 return False
             # A typo must not silently switch a rule off.
-            raise ValidationError(f"「{self.label}」须为“是”或“否”")
+            raise ValidationError(_("「%(label)s」须为“是”或“否”") % {"label": self.label})
         if self.kind == "categories":
             import json
 
             try:
                 value = json.loads(raw) if isinstance(raw, str) else raw
             except json.JSONDecodeError:
-                raise ValidationError("分类须为 JSON 列表") from None
+                raise ValidationError(_("分类须为 JSON 列表")) from None
             _validate_categories(value)
             return value
+        not_a_number = _("「%(label)s」须为数字") % {"label": self.label}
         if isinstance(raw, bool):
-            raise ValidationError(f"「{self.label}」须为数字")
+            raise ValidationError(not_a_number)
         try:
             value = float(raw) if self.kind == "percent" else int(str(raw).strip())
         except (TypeError, ValueError):
-            raise ValidationError(f"「{self.label}」须为数字") from None
+            raise ValidationError(not_a_number) from None
         if not math.isfinite(value):
-            raise ValidationError(f"「{self.label}」须为数字")
+            raise ValidationError(not_a_number)
         if self.minimum is not None and value < self.minimum:
-            raise ValidationError(f"「{self.label}」不能小于 {self.minimum:g}")
+            raise ValidationError(
+                _("「%(label)s」不能小于 %(minimum)s")
+                % {"label": self.label, "minimum": f"{self.minimum:g}"}
+            )
         if self.maximum is not None and value > self.maximum:
-            raise ValidationError(f"「{self.label}」不能大于 {self.maximum:g}")
+            raise ValidationError(
+                _("「%(label)s」不能大于 %(maximum)s")
+                % {"label": self.label, "maximum": f"{self.maximum:g}"}
+            )
         return value
 
 
 GROUPS = {
-    "opinion": "民情办理期限",
-    "suggestion": "代表建议办理期限",
-    "motion": "议案",
-    "station": "联络站工作要求",
-    "duty": "履职积分与述职评议",
-    "ballot": "票决与测评",
-    "taxonomy": "分类",
+    "opinion": gettext_lazy("民情办理期限"),
+    "suggestion": gettext_lazy("代表建议办理期限"),
+    "motion": gettext_lazy("议案"),
+    "station": gettext_lazy("联络站工作要求"),
+    "duty": gettext_lazy("履职积分与述职评议"),
+    "ballot": gettext_lazy("票决与测评"),
+    "taxonomy": gettext_lazy("分类"),
 }
 
 REGISTRY: dict[str, Setting] = {
     s.key: s
     for s in [
         Setting(
-            "opinion.sign_working_days", "承办单位签收时限", "opinion", "int", 1, "个工作日", 0, 30
-        ),
-        Setting(
-            "opinion.contact_working_days", "联系群众时限", "opinion", "int", 3, "个工作日", 0, 30
-        ),
-        Setting("opinion.reply_working_days", "答复时限", "opinion", "int", 15, "个工作日", 1, 90),
-        Setting(
-            "opinion.remind_working_days_before",
-            "到期前提醒",
+            "opinion.sign_working_days",
+            gettext_lazy("承办单位签收时限"),
             "opinion",
             "int",
-            2,
-            "个工作日",
+            1,
+            gettext_lazy("个工作日"),
             0,
             30,
         ),
-        Setting("opinion.rehandle_limit", "不满意可重办次数", "opinion", "int", 1, "次", 0, 5),
+        Setting(
+            "opinion.contact_working_days",
+            gettext_lazy("联系群众时限"),
+            "opinion",
+            "int",
+            3,
+            gettext_lazy("个工作日"),
+            0,
+            30,
+        ),
+        Setting(
+            "opinion.reply_working_days",
+            gettext_lazy("答复时限"),
+            "opinion",
+            "int",
+            15,
+            gettext_lazy("个工作日"),
+            1,
+            90,
+        ),
+        Setting(
+            "opinion.remind_working_days_before",
+            gettext_lazy("到期前提醒"),
+            "opinion",
+            "int",
+            2,
+            gettext_lazy("个工作日"),
+            0,
+            30,
+        ),
+        Setting(
+            "opinion.rehandle_limit",
+            gettext_lazy("不满意可重办次数"),
+            "opinion",
+            "int",
+            1,
+            gettext_lazy("次"),
+            0,
+            5,
+        ),
         Setting(
             "suggestion.assign_working_days",
-            "闭会期间建议交办时限",
+            gettext_lazy("闭会期间建议交办时限"),
             "suggestion",
             "int",
             7,
-            "个工作日",
+            gettext_lazy("个工作日"),
             1,
             60,
-            help="代表法第五十一条及各地办理条例",
+            help=gettext_lazy("代表法第五十一条及各地办理条例"),
         ),
         Setting(
             "suggestion.reassign_apply_working_days",
-            "申请调整交办时限",
+            gettext_lazy("申请调整交办时限"),
             "suggestion",
             "int",
             7,
-            "个工作日",
+            gettext_lazy("个工作日"),
             1,
             30,
         ),
         Setting(
             "suggestion.reassign_decide_working_days",
-            "调整交办决定时限",
+            gettext_lazy("调整交办决定时限"),
             "suggestion",
             "int",
             10,
-            "个工作日",
+            gettext_lazy("个工作日"),
             1,
             30,
         ),
         Setting(
             "suggestion.cohandler_view_months",
-            "会办单位提出意见时限",
+            gettext_lazy("会办单位提出意见时限"),
             "suggestion",
             "int",
             1,
-            "个月",
+            gettext_lazy("个月"),
             1,
             3,
         ),
-        Setting("suggestion.reply_months", "答复时限", "suggestion", "int", 3, "个月", 1, 6),
+        Setting(
+            "suggestion.reply_months",
+            gettext_lazy("答复时限"),
+            "suggestion",
+            "int",
+            3,
+            gettext_lazy("个月"),
+            1,
+            6,
+        ),
         Setting(
             "suggestion.reply_max_months",
-            "延期后最长答复时限",
+            gettext_lazy("延期后最长答复时限"),
             "suggestion",
             "int",
             6,
-            "个月",
+            gettext_lazy("个月"),
             1,
             12,
         ),
         Setting(
             "suggestion.feedback_working_days",
-            "代表反馈意见时限",
+            gettext_lazy("代表反馈意见时限"),
             "suggestion",
             "int",
             15,
-            "个工作日",
+            gettext_lazy("个工作日"),
             1,
             60,
         ),
         Setting(
-            "suggestion.rehandle_months", "重新办理答复时限", "suggestion", "int", 1, "个月", 1, 6
+            "suggestion.rehandle_months",
+            gettext_lazy("重新办理答复时限"),
+            "suggestion",
+            "int",
+            1,
+            gettext_lazy("个月"),
+            1,
+            6,
         ),
         Setting(
             "motion.min_signers",
-            "议案联名最少代表人数",
+            gettext_lazy("议案联名最少代表人数"),
             "motion",
             "int",
             10,
-            "人",
+            gettext_lazy("人"),
             1,
             100,
-            help="县级以上10人，乡镇5人，全国30人",
+            help=gettext_lazy("县级以上10人，乡镇5人，全国30人"),
             default_for_level=_motion_signers,
         ),
         Setting(
-            "station.activities_per_quarter", "每季度至少开展活动", "station", "int", 1, "次", 0, 50
-        ),
-        Setting(
-            "station.research_reports_per_year",
-            "每年至少调研报告",
+            "station.activities_per_quarter",
+            gettext_lazy("每季度至少开展活动"),
             "station",
             "int",
             1,
-            "篇",
+            gettext_lazy("次"),
+            0,
+            50,
+        ),
+        Setting(
+            "station.research_reports_per_year",
+            gettext_lazy("每年至少调研报告"),
+            "station",
+            "int",
+            1,
+            gettext_lazy("篇"),
             0,
             20,
         ),
         Setting(
             "station.suggestions_per_year_min",
-            "每名代表每年提出建议（下限）",
+            gettext_lazy("每名代表每年提出建议（下限）"),
             "station",
             "int",
             1,
-            "件",
+            gettext_lazy("件"),
             0,
             20,
         ),
         Setting(
             "station.suggestions_per_year_max",
-            "每名代表每年提出建议（上限参考）",
+            gettext_lazy("每名代表每年提出建议（上限参考）"),
             "station",
             "int",
             2,
-            "件",
+            gettext_lazy("件"),
             0,
             50,
         ),
         Setting(
-            "duty.base_points_per_year", "履职积分年度基础分", "duty", "int", 60, "分", 0, 1000
+            "duty.base_points_per_year",
+            gettext_lazy("履职积分年度基础分"),
+            "duty",
+            "int",
+            60,
+            gettext_lazy("分"),
+            0,
+            1000,
         ),
-        Setting("duty.competent_percent", "述职评议「称职」线", "duty", "percent", 80, "%", 0, 100),
+        Setting(
+            "duty.competent_percent",
+            gettext_lazy("述职评议「称职」线"),
+            "duty",
+            "percent",
+            80,
+            "%",
+            0,
+            100,
+        ),
         Setting(
             "duty.basic_competent_percent",
-            "述职评议「基本称职」线",
+            gettext_lazy("述职评议「基本称职」线"),
             "duty",
             "percent",
             50,
@@ -281,7 +363,7 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting(
             "ballot.project_pass_percent",
-            "民生实事票决通过比例（超过到会代表）",
+            gettext_lazy("民生实事票决通过比例（超过到会代表）"),
             "ballot",
             "percent",
             50,
@@ -291,7 +373,7 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting(
             "ballot.unsatisfied_percent",
-            "满意度测评整改线（不满意超过）",
+            gettext_lazy("满意度测评整改线（不满意超过）"),
             "ballot",
             "percent",
             50,
@@ -301,11 +383,11 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting(
             "taxonomy.opinion_categories",
-            "民情分类",
+            gettext_lazy("民情分类"),
             "taxonomy",
             "categories",
             DEFAULT_CATEGORIES,
-            help="代码固定，名称可改，可增加分类",
+            help=gettext_lazy("代码固定，名称可改，可增加分类"),
         ),
     ]
 }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.core.actions import CalendarRow, RegionRow, region_import_errors
 from minqing.core.config import Setting
+from minqing.core.i18n import join_list
 from minqing.core.importing import (
     Column,
     RowError,
@@ -25,7 +26,7 @@ from minqing.core.models import RegionLevel
 from minqing.core.selectors import KINDS_BY_LEVEL, LEVEL_OF_KIND
 
 CHINESE_REQUIRED = {"required": _("此项为必填项")}
-LEVEL_CHOICES = [("", _("全部层级")), *[(str(v), str(label)) for v, label in RegionLevel.choices]]
+LEVEL_CHOICES = [("", _("全部层级")), *[(str(v), label) for v, label in RegionLevel.choices]]
 
 
 class RegionFilterForm(forms.Form):
@@ -154,7 +155,9 @@ class SettingForm(forms.Form):
     def __init__(self, *args: Any, setting: Setting, current: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setting = setting
-        label = setting.label + (f"（{setting.unit}）" if setting.unit else "")
+        label = str(setting.label)
+        if setting.unit:
+            label = gettext("%(label)s（%(unit)s）") % {"label": label, "unit": setting.unit}
         if setting.kind == "bool":
             field: forms.Field = forms.ChoiceField(
                 label=label, choices=[("true", _("是")), ("false", _("否"))]
@@ -186,12 +189,14 @@ class SettingForm(forms.Form):
 
 # --- imports -----------------------------------------------------------------------------
 
-REGION_KIND_HELP = "、".join(k for kinds in KINDS_BY_LEVEL.values() for k in kinds)
+# The kinds are data the importer matches, so they stay Chinese; only the separator follows
+# the language.
+REGION_KINDS = tuple(k for kinds in KINDS_BY_LEVEL.values() for k in kinds)
 
 
 def _parse_region_kind(text: str) -> str:
     if text not in LEVEL_OF_KIND:
-        raise ValidationError(_("类型只能是：%(kinds)s") % {"kinds": REGION_KIND_HELP})
+        raise ValidationError(gettext("类型只能是：%(kinds)s") % {"kinds": join_list(REGION_KINDS)})
     return text
 
 
@@ -209,18 +214,20 @@ def _region_columns() -> list[Column]:
             aliases=("上级代码",),
             help=gettext("须已在系统中，或出现在本文件的前面几行"),
         ),
-        Column("kind", "类型", parse=_parse_region_kind, help=REGION_KIND_HELP),
+        Column("kind", "类型", parse=_parse_region_kind, help=join_list(REGION_KINDS)),
     ]
 
 
+# Example rows are data the importer reads back: never translated, so the template a user
+# downloads in English still imports.
 REGION_EXAMPLES = [
-    {"code": "990102002", "name": _("滨海街道"), "parent_code": "990102", "kind": _("街道")},
-    {"code": "990102002001", "name": _("海韵社区"), "parent_code": "990102002", "kind": _("社区")},
+    {"code": "990102002", "name": "滨海街道", "parent_code": "990102", "kind": "街道"},
+    {"code": "990102002001", "name": "海韵社区", "parent_code": "990102002", "kind": "社区"},
     {
         "code": "990102002001G01",
-        "name": _("海韵第一网格"),
+        "name": "海韵第一网格",
         "parent_code": "990102002001",
-        "kind": _("网格"),
+        "kind": "网格",
     },
 ]
 
@@ -272,8 +279,8 @@ def _calendar_columns() -> list[Column]:
 
 
 CALENDAR_EXAMPLES = [
-    {"date": "2027-01-01", "kind": _("休"), "name": _("元旦")},
-    {"date": "2027-02-06", "kind": _("班"), "name": _("春节调休上班")},
+    {"date": "2027-01-01", "kind": "休", "name": "元旦"},
+    {"date": "2027-02-06", "kind": "班", "name": "春节调休上班"},
 ]
 
 

@@ -29,6 +29,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from minqing.core.i18n import join_clauses, join_list
 
 __all__ = [
     "Column",
@@ -57,7 +61,7 @@ class Column:
     required: bool = True
     aliases: tuple[str, ...] = ()
     parse: Callable[[str], Any] | None = None
-    help: str = ""
+    help: str | Promise = ""
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -198,13 +202,25 @@ def _map_headers(
         if column is None:
             continue  # extra columns (notes, serial numbers) are allowed and ignored
         if column.key in seen:
-            errors.append(RowError(_HEADER_ROW, column.header, f"表头“{column.header}”重复出现"))
+            errors.append(
+                RowError(
+                    _HEADER_ROW,
+                    column.header,
+                    _("表头“%(header)s”重复出现") % {"header": column.header},
+                )
+            )
             continue
         seen[column.key] = index
         positions[index] = column
     for column in columns:
         if column.required and column.key not in seen:
-            errors.append(RowError(_HEADER_ROW, column.header, f"缺少必填列“{column.header}”"))
+            errors.append(
+                RowError(
+                    _HEADER_ROW,
+                    column.header,
+                    _("缺少必填列“%(header)s”") % {"header": column.header},
+                )
+            )
     return positions, errors
 
 
@@ -223,24 +239,24 @@ def read_table(upload, columns: list[Column]) -> tuple[Rows, list[RowError]]:
     name = str(getattr(upload, "name", "") or "")
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension == ".xls":
-        return [], _file_error("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再上传")
+        return [], _file_error(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再上传"))
     if extension not in _SUPPORTED:
-        return [], _file_error("文件类型不支持，请上传 .xlsx 或 .csv 文件")
+        return [], _file_error(_("文件类型不支持，请上传 .xlsx 或 .csv 文件"))
     data = _read_bytes(upload)
     if data is None:
         limit_mb = _max_bytes() / (1024 * 1024)
-        return [], _file_error(f"文件过大，不能超过 {limit_mb:g} MB")
+        return [], _file_error(_("文件过大，不能超过 %(mb)s MB") % {"mb": f"{limit_mb:g}"})
     if not data.strip():
-        return [], _file_error("文件是空的")
+        return [], _file_error(_("文件是空的"))
 
     if extension == ".csv":
         text = _decode_csv(data)
         if text is None or "\x00" in text:
-            return [], _file_error("无法识别文件编码，请保存为 UTF-8 或 GB18030 编码的 CSV 文件")
+            return [], _file_error(_("无法识别文件编码，请保存为 UTF-8 或 GB18030 编码的 CSV 文件"))
         lines: Iterable[list[str]] = _csv_lines(text)
     else:
         if not data.startswith(b"PK"):
-            return [], _file_error("文件已损坏或不是有效的 Excel (.xlsx) 文件")
+            return [], _file_error(_("文件已损坏或不是有效的 Excel (.xlsx) 文件"))
         lines = _xlsx_lines(data)
 
     max_rows = _max_rows()
@@ -259,27 +275,29 @@ def read_table(upload, columns: list[Column]) -> tuple[Rows, list[RowError]]:
             if not any(cells):
                 continue
             if len(rows) >= max_rows:
-                return [], _file_error(f"数据行数超过上限 {max_rows} 行，请拆分后分批导入")
+                return [], _file_error(
+                    _("数据行数超过上限 %(n)s 行，请拆分后分批导入") % {"n": max_rows}
+                )
             record = {column.key: "" for column in columns}
             for index, column in positions.items():
                 if index < len(cells):
                     record[column.key] = cells[index]
             rows.append((number, record))
     except csv.Error:
-        return [], _file_error("CSV 文件格式有误，无法读取")
+        return [], _file_error(_("CSV 文件格式有误，无法读取"))
     except Exception:  # openpyxl raises many kinds (zip, XML, KeyError) on corrupt files
         if extension == ".xlsx":
-            return [], _file_error("文件已损坏或不是有效的 Excel (.xlsx) 文件")
+            return [], _file_error(_("文件已损坏或不是有效的 Excel (.xlsx) 文件"))
         raise
     if positions is None:
-        return [], _file_error("文件是空的")
+        return [], _file_error(_("文件是空的"))
     if not rows:
-        errors.append(RowError(0, "", "文件中没有数据行"))
+        errors.append(RowError(0, "", _("文件中没有数据行")))
     return rows, errors
 
 
 def _messages(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
+    return join_clauses(exc.messages)
 
 
 def parse_rows(
@@ -299,7 +317,7 @@ def parse_rows(
             text = (raw.get(column.key) or "").strip()
             if not text:
                 if column.required:
-                    errors.append(RowError(number, column.header, "必填项不能为空"))
+                    errors.append(RowError(number, column.header, _("必填项不能为空")))
                     row_ok = False
                 values[column.key] = None if column.parse else ""
                 continue
@@ -328,7 +346,7 @@ def template_workbook(
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "数据"
+    sheet.title = _("数据")
     required_font = Font(bold=True, color="C00000")
     optional_font = Font(bold=True)
     fill = PatternFill("solid", fgColor="F2F2F2")
@@ -348,17 +366,21 @@ def template_workbook(
             cell.number_format = "@"
     sheet.freeze_panes = "A2"
 
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "说明"])
+    notes = workbook.create_sheet(_("填写说明"))
+    notes.append([_("列名"), _("是否必填"), _("说明")])
     for cell in notes[1]:
         cell.font = optional_font
     for column in columns:
-        accepted = "、".join(column.aliases)
-        help_text = column.help + (f"（也可写作：{accepted}）" if accepted else "")
-        notes.append([column.header, "必填" if column.required else "选填", help_text])
+        help_text = str(column.help)
+        if column.aliases:
+            help_text = _("%(help)s（也可写作：%(aliases)s）") % {
+                "help": help_text,
+                "aliases": join_list(column.aliases),
+            }
+        notes.append([column.header, _("必填") if column.required else _("选填"), help_text])
     notes.append([])
-    notes.append(["第一行为表头，请勿修改；从第二行起每行一条记录，示例行请删除后再填写。"])
-    notes.append(["任何一行有错误时整个文件都不会导入，系统会列出所有错误的行号、列名和原因。"])
+    notes.append([_("第一行为表头，请勿修改；从第二行起每行一条记录，示例行请删除后再填写。")])
+    notes.append([_("任何一行有错误时整个文件都不会导入，系统会列出所有错误的行号、列名和原因。")])
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 70
@@ -381,18 +403,20 @@ def parse_mobile(text: str) -> str:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not _MOBILE.match(digits):
-        raise ValidationError("手机号码应为 11 位中国大陆手机号")
+        raise ValidationError(_("手机号码应为 11 位中国大陆手机号"))
     return digits
 
 
 def parse_choice(mapping: Mapping[str, Any], *, label: str = "") -> Callable[[str], Any]:
     """A parser accepting the keys of ``mapping`` (e.g. {"男": "M", "女": "F"})."""
-    options = "、".join(mapping)
 
     def parse(text: str) -> Any:
         if text in mapping:
             return mapping[text]
-        raise ValidationError(f"{label or '取值'}只能是：{options}")
+        raise ValidationError(
+            _("%(label)s只能是：%(options)s")
+            % {"label": label or _("取值"), "options": join_list(mapping)}
+        )
 
     return parse
 
@@ -407,11 +431,11 @@ def parse_int(*, minimum: int | None = None, maximum: int | None = None) -> Call
         try:
             value = int(cleaned)
         except ValueError:
-            raise ValidationError("应为整数") from None
+            raise ValidationError(_("应为整数")) from None
         if minimum is not None and value < minimum:
-            raise ValidationError(f"不能小于 {minimum}")
+            raise ValidationError(_("不能小于 %(n)s") % {"n": minimum})
         if maximum is not None and value > maximum:
-            raise ValidationError(f"不能大于 {maximum}")
+            raise ValidationError(_("不能大于 %(n)s") % {"n": maximum})
         return value
 
     return parse
@@ -423,8 +447,8 @@ def parse_date(text: str) -> dt.date:
     if match is None:
         match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})[ T].*", text)
     if match is None:
-        raise ValidationError("日期格式应为 2026-03-01")
+        raise ValidationError(_("日期格式应为 2026-03-01"))
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise ValidationError("日期不存在") from None
+        raise ValidationError(_("日期不存在")) from None

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from minqing.accounts.models import Role, RoleGrant
 from minqing.core.scoping import Scope
@@ -123,7 +124,7 @@ def has_perm(user, perm: str, obj: models.Model | None = None) -> bool:
 def require(user, perm: str, obj: models.Model | None = None) -> None:
     """Raise PermissionDenied unless ``user`` holds ``perm`` (on ``obj``)."""
     if not has_perm(user, perm, obj):
-        raise PermissionDenied("您没有执行此操作的权限")
+        raise PermissionDenied(_("您没有执行此操作的权限"))
 
 
 def regions_for(user, perm: str):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from minqing.accounts.models import Role
 from minqing.core import calendar as workcal
 from minqing.core.config import GROUPS, EffectiveSetting, settings_for
+from minqing.core.i18n import join_list
 from minqing.core.models import (
     AuditEntry,
     CalendarDay,
@@ -297,7 +298,7 @@ def display_setting_value(kind: str, value: Any) -> str:
     if kind == "bool":
         return _("是") if value else _("否")
     if kind == "categories":
-        return "、".join(f"{c.get('name', '')}" for c in value if isinstance(c, dict))
+        return join_list(f"{c.get('name', '')}" for c in value if isinstance(c, dict))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -312,9 +313,9 @@ def setting_row(region: Region, eff: EffectiveSetting) -> SettingRow:
         source = "inherited"
     return SettingRow(
         key=eff.setting.key,
-        label=eff.setting.label,
-        unit=eff.setting.unit,
-        help=eff.setting.help,
+        label=str(eff.setting.label),
+        unit=str(eff.setting.unit),
+        help=str(eff.setting.help),
         kind=eff.setting.kind,
         value=eff.value,
         display=display_setting_value(eff.setting.kind, eff.value),
@@ -335,7 +336,7 @@ def region_settings_grouped(region: Region) -> list[SettingGroup]:
     for key, label in GROUPS.items():
         members = [r for r in rows if r.key.split(".", 1)[0] == key]
         if members:
-            groups.append(SettingGroup(key, label, members))
+            groups.append(SettingGroup(key, str(label), members))
     return groups
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from minqing.core.models import TimelineEvent
 
@@ -27,7 +28,10 @@ class InvalidTransition(Exception):
 
     def __init__(self, table: StateTable, from_state: str, to_state: str):
         self.table, self.from_state, self.to_state = table, from_state, to_state
-        super().__init__(f"不能从「{table.label(from_state)}」变为「{table.label(to_state)}」")
+        super().__init__(
+            _("不能从「%(from)s」变为「%(to)s」")
+            % {"from": table.label(from_state), "to": table.label(to_state)}
+        )
 
 
 @dataclass(frozen=True)

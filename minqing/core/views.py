@@ -34,6 +34,7 @@ from minqing.core.forms import (
     read_region_upload,
     region_template,
 )
+from minqing.core.i18n import join_clauses
 from minqing.core.models import RegionLevel
 from minqing.core.pagination import paginate
 from minqing.core.permissions import has_perm
@@ -268,7 +269,7 @@ def setting_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
         try:
             actions.region_setting_reset(actor=request.user, region=region, key=key)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, join_clauses(exc.messages))
         else:
             messages.success(request, _("「%(label)s」已恢复为继承值") % {"label": setting.label})
         return redirect(back)

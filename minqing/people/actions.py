@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from minqing.accounts.actions import create_grant, end_grant
 from minqing.accounts.models import Role, RoleGrant, User
@@ -93,19 +94,26 @@ def _full_clean(obj, exclude: list[str] | None = None) -> None:
 def _check_deputy(deputy: Deputy, *, exclude_pk: int | None = None) -> None:
     congress = deputy.term.congress
     if not deputy.region.path.startswith(congress.region.path):
-        raise ValidationError({"region": f"选区所在区域须在{congress.name}的行政区域内"})
+        raise ValidationError(
+            {"region": _("选区所在区域须在%(congress)s的行政区域内") % {"congress": congress.name}}
+        )
     if deputy.gender not in Gender.values:
-        raise ValidationError({"gender": "性别只能是男或女"})
+        raise ValidationError({"gender": _("性别只能是男或女")})
     if not deputy.name:
-        raise ValidationError({"name": "请填写姓名"})
+        raise ValidationError({"name": _("请填写姓名")})
     if not deputy.deputy_number:
-        raise ValidationError({"deputy_number": "请填写代表证号"})
+        raise ValidationError({"deputy_number": _("请填写代表证号")})
     _full_clean(deputy, exclude=["user", "term", "region"])
     taken = Deputy.objects.filter(term=deputy.term, deputy_number=deputy.deputy_number)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError({"deputy_number": f"代表证号“{deputy.deputy_number}”在本届中已存在"})
+        raise ValidationError(
+            {
+                "deputy_number": _("代表证号“%(number)s”在本届中已存在")
+                % {"number": deputy.deputy_number}
+            }
+        )
 
 
 def _clean_contact(contact: Mapping[str, str]) -> dict[str, str]:
@@ -122,9 +130,9 @@ def _clean_contact(contact: Mapping[str, str]) -> dict[str, str]:
         try:
             validate_email(data["email"])
         except ValidationError:
-            raise ValidationError({"email": "电子邮箱格式不正确"}) from None
+            raise ValidationError({"email": _("电子邮箱格式不正确")}) from None
     if len(data["address"]) > 200:
-        raise ValidationError({"address": "通讯地址不能超过 200 个字"})
+        raise ValidationError({"address": _("通讯地址不能超过 200 个字")})
     return data
 
 
@@ -261,7 +269,7 @@ def deputy_end_term(*, actor: User, deputy: Deputy, note: str = "") -> Deputy:
     require(actor, MANAGE_DEPUTY, deputy)
     deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
     if deputy.status != DeputyStatus.ACTIVE:
-        raise ValidationError({"status": "该代表的代表资格已经终止"})
+        raise ValidationError({"status": _("该代表的代表资格已经终止")})
     deputy.status = DeputyStatus.ENDED
     deputy.save(update_fields=["status"])
     audit.record(
@@ -290,10 +298,10 @@ def deputy_link_user(*, actor: User, deputy: Deputy, user: User) -> RoleGrant:
         Deputy.objects.select_for_update(of=("self",)).select_related("region").get(pk=deputy.pk)
     )
     if not user.is_active:
-        raise ValidationError({"user": "该账号已停用"})
+        raise ValidationError({"user": _("该账号已停用")})
     other = Deputy.objects.filter(user=user).exclude(pk=deputy.pk).first()
     if other is not None:
-        raise ValidationError({"user": f"该账号已关联代表“{other.name}”"})
+        raise ValidationError({"user": _("该账号已关联代表“%(name)s”") % {"name": other.name}})
     before = {"user": deputy.user_id}
     deputy.user = user
     deputy.save(update_fields=["user"])
@@ -322,15 +330,17 @@ def deputy_link_user(*, actor: User, deputy: Deputy, user: User) -> RoleGrant:
 
 def _check_group(group: DeputyGroup, *, exclude_pk: int | None = None) -> None:
     if not group.name:
-        raise ValidationError({"name": "请填写名称"})
+        raise ValidationError({"name": _("请填写名称")})
     if group.kind not in GroupKind.values:
-        raise ValidationError({"kind": "请选择小组类型"})
+        raise ValidationError({"kind": _("请选择小组类型")})
     _full_clean(group, exclude=["region"])
     same = DeputyGroup.objects.filter(region=group.region, name=group.name)
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     if same.exists():
-        raise ValidationError({"name": f"{group.region.name}已有同名代表小组"})
+        raise ValidationError(
+            {"name": _("%(region)s已有同名代表小组") % {"region": group.region.name}}
+        )
 
 
 @transaction.atomic(durable=True)
@@ -399,7 +409,7 @@ def deputy_group_member_add(
     require(actor, MANAGE_DEPUTY, group)
     require(actor, VIEW_DEPUTY, deputy)
     if deputy.status != DeputyStatus.ACTIVE:
-        raise ValidationError({"deputy": "代表资格已终止的代表不能加入小组"})
+        raise ValidationError({"deputy": _("代表资格已终止的代表不能加入小组")})
     membership, created = DeputyGroupMembership.objects.update_or_create(
         group=group, deputy=deputy, defaults={"is_leader": is_leader}
     )
@@ -418,9 +428,9 @@ def deputy_group_member_remove(*, actor: User, group: DeputyGroup, deputy: Deput
     Raises ValidationError when the deputy is not a member. Side effects: one audit
     entry ``deputy_group.member_remove``."""
     require(actor, MANAGE_DEPUTY, group)
-    deleted, _ = DeputyGroupMembership.objects.filter(group=group, deputy=deputy).delete()
+    deleted, _rows = DeputyGroupMembership.objects.filter(group=group, deputy=deputy).delete()
     if not deleted:
-        raise ValidationError({"deputy": "该代表不是本小组成员"})
+        raise ValidationError({"deputy": _("该代表不是本小组成员")})
     audit.record(
         actor=actor,
         verb="deputy_group.member_remove",
@@ -434,24 +444,24 @@ def deputy_group_member_remove(*, actor: User, group: DeputyGroup, deputy: Deput
 
 def _check_unit(unit: HandlingUnit, *, actor: User) -> None:
     if not unit.name:
-        raise ValidationError({"name": "请填写单位名称"})
+        raise ValidationError({"name": _("请填写单位名称")})
     if unit.kind not in UnitKind.values:
-        raise ValidationError({"kind": "请选择单位类别"})
+        raise ValidationError({"kind": _("请选择单位类别")})
     _full_clean(unit, exclude=["region", "parent"])
     if unit.parent_id is not None:
         parent = unit.parent
         if unit.pk is not None and parent.pk == unit.pk:
-            raise ValidationError({"parent": "上级单位不能是本单位"})
+            raise ValidationError({"parent": _("上级单位不能是本单位")})
         if not unit.region.path.startswith(parent.region.path):
-            raise ValidationError({"parent": "上级单位须属于本级或上级区域"})
+            raise ValidationError({"parent": _("上级单位须属于本级或上级区域")})
         if not has_perm(actor, "people.view_unit", parent):
-            raise ValidationError({"parent": "找不到该上级单位"})
+            raise ValidationError({"parent": _("找不到该上级单位")})
         # Walk up from the parent: reaching this unit would make a loop.
         seen: set[int] = set()
         node = parent
         while node is not None and unit.pk is not None:
             if node.pk == unit.pk:
-                raise ValidationError({"parent": "上级单位不能是本单位的下级单位"})
+                raise ValidationError({"parent": _("上级单位不能是本单位的下级单位")})
             if node.pk in seen:
                 break
             seen.add(node.pk)
@@ -460,7 +470,12 @@ def _check_unit(unit: HandlingUnit, *, actor: User) -> None:
     if unit.pk is not None:
         same = same.exclude(pk=unit.pk)
     if same.exists():
-        raise ValidationError({"name": f"{unit.region.name}已有同名单位“{unit.name}”"})
+        raise ValidationError(
+            {
+                "name": _("%(region)s已有同名单位“%(name)s”")
+                % {"region": unit.region.name, "name": unit.name}
+            }
+        )
 
 
 @transaction.atomic(durable=True)
@@ -542,7 +557,7 @@ def unit_deactivate(*, actor: User, unit: HandlingUnit, note: str = "") -> Handl
     require(actor, MANAGE_UNIT, unit)
     unit = HandlingUnit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_active:
-        raise ValidationError({"is_active": "该单位已经停用"})
+        raise ValidationError({"is_active": _("该单位已经停用")})
     unit.is_active = False
     unit.save(update_fields=["is_active"])
     audit.record(
@@ -566,14 +581,14 @@ def unit_staff_grant(*, actor: User, unit: HandlingUnit, user: User) -> RoleGran
     """
     require(actor, MANAGE_UNIT, unit)
     if not unit.is_active:
-        raise ValidationError({"unit": "该单位已停用"})
+        raise ValidationError({"unit": _("该单位已停用")})
     grant = create_grant(
         actor=actor,
         user=user,
         role=Role.UNIT_STAFF,
         region=unit.region,
         unit=unit,
-        duplicate_message="该账号已是本单位工作人员",
+        duplicate_message=_("该账号已是本单位工作人员"),
     )
     audit.record(
         actor=actor,
@@ -589,7 +604,7 @@ def unit_staff_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
     """Revoke an active unit-staff grant. Who: ``people.manage_unit`` on its unit.
     Side effects: sets ``revoked_at``; one audit entry ``unit.staff_revoke``."""
     if grant.unit_id is None or grant.role != Role.UNIT_STAFF:
-        raise ValidationError({"grant": "这不是承办单位工作人员授权"})
+        raise ValidationError({"grant": _("这不是承办单位工作人员授权")})
     require(actor, MANAGE_UNIT, grant.unit)
     grant = end_grant(grant)
     audit.record(
@@ -607,9 +622,11 @@ def unit_staff_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
 def check_congress_region(region: Region) -> None:
     """Raise ValidationError unless ``region`` may have a congress and has none yet."""
     if region.level > RegionLevel.TOWNSHIP or region.kind == "街道":
-        raise ValidationError({"region": "只有乡镇级及以上行政区域设立人民代表大会"})
+        raise ValidationError({"region": _("只有乡镇级及以上行政区域设立人民代表大会")})
     if Congress.objects.filter(region=region).exists():
-        raise ValidationError({"region": f"{region.name}的人民代表大会已存在"})
+        raise ValidationError(
+            {"region": _("%(region)s的人民代表大会已存在") % {"region": region.name}}
+        )
 
 
 @transaction.atomic(durable=True)
@@ -639,7 +656,7 @@ def congress_rename(*, actor: User, congress: Congress, name: str) -> Congress:
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     name = _strip(name)
     if not name:
-        raise ValidationError({"name": "请填写名称"})
+        raise ValidationError({"name": _("请填写名称")})
     before = {"name": congress.name}
     congress.name = name
     congress.save(update_fields=["name"])
@@ -652,12 +669,17 @@ def congress_rename(*, actor: User, congress: Congress, name: str) -> Congress:
 def check_term(term: Term, *, exclude_pk: int | None = None) -> None:
     """Raise ValidationError for an end before the start or a number taken in the congress."""
     if term.end_date and term.end_date < term.start_date:
-        raise ValidationError({"end_date": "结束日期不能早于开始日期"})
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期")})
     same = Term.objects.filter(congress=term.congress, number=term.number)
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     if same.exists():
-        raise ValidationError({"number": f"{term.congress.name}第{term.number}届已存在"})
+        raise ValidationError(
+            {
+                "number": _("%(congress)s第%(number)s届已存在")
+                % {"congress": term.congress.name, "number": term.number}
+            }
+        )
 
 
 @transaction.atomic(durable=True)

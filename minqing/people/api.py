@@ -9,6 +9,7 @@ fields only; ``GET deputies/{id}`` adds ``contact`` for holders of
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -40,7 +41,7 @@ def _region(code: str | None, *, field: str | None = None) -> Region | None:
     region = Region.objects.filter(code=code.strip()).first()
     if region is None:
         if field:
-            raise ValidationError({field: f"区划代码“{code}”不存在"})
+            raise ValidationError({field: _("区划代码“%(code)s”不存在") % {"code": code}})
         raise Http404("region")
     return region
 
@@ -124,7 +125,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
     if payload.parent_id is not None:
         parent = selectors.unit_list_visible(request.user).filter(pk=payload.parent_id).first()
         if parent is None:
-            raise ValidationError({"parent_id": "找不到该上级单位"})
+            raise ValidationError({"parent_id": _("找不到该上级单位")})
     unit = actions.unit_create(
         actor=request.user,
         region=region,

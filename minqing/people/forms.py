@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minqing.accounts.models import User
@@ -35,12 +36,15 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 class TermChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Term) -> str:
-        return f"{obj.congress.name}第{obj.number}届" + ("" if obj.is_current else "（往届）")
+        names = {"c": obj.congress.name, "n": obj.number}
+        if obj.is_current:
+            return gettext("%(c)s第%(n)s届") % names
+        return gettext("%(c)s第%(n)s届（往届）") % names
 
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: HandlingUnit) -> str:
-        return f"{obj.name}（{obj.region.name}）"
+        return gettext("%(unit)s（%(region)s）") % {"unit": obj.name, "region": obj.region.name}
 
 
 class StyledForm(forms.Form):

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minqing.core.importing import (
     Column,
@@ -40,7 +42,7 @@ Cleaned = list[tuple[int, dict[str, Any]]]
 def text(max_length: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if len(value) > max_length:
-            raise ValidationError(f"不能超过 {max_length} 个字")
+            raise ValidationError(_("不能超过 %(n)s 个字") % {"n": max_length})
         return value
 
     return parse
@@ -49,11 +51,11 @@ def text(max_length: int) -> Callable[[str], str]:
 def parse_birth_year(value: str) -> int:
     cleaned = value.removesuffix("年").removesuffix(".0")
     if not cleaned.isdigit():
-        raise ValidationError("出生年份应为四位数字，如 1975")
+        raise ValidationError(_("出生年份应为四位数字，如 1975"))
     year = int(cleaned)
     latest = dt.date.today().year - 18
     if not 1900 <= year <= latest:
-        raise ValidationError(f"出生年份应在 1900 至 {latest} 之间")
+        raise ValidationError(_("出生年份应在 1900 至 %(latest)s 之间") % {"latest": latest})
     return year
 
 
@@ -61,27 +63,29 @@ def parse_email(value: str) -> str:
     try:
         validate_email(value)
     except ValidationError:
-        raise ValidationError("电子邮箱格式不正确") from None
+        raise ValidationError(_("电子邮箱格式不正确")) from None
     return value
 
 
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE}
 
 DEPUTY_COLUMNS: list[Column] = [
-    Column("name", "姓名", parse=text(40), help="代表姓名"),
-    Column("gender", "性别", parse=parse_choice(GENDERS, label="性别"), help="男 或 女"),
+    Column("name", "姓名", parse=text(40), help=gettext_lazy("代表姓名")),
+    Column(
+        "gender", "性别", parse=parse_choice(GENDERS, label="性别"), help=gettext_lazy("男 或 女")
+    ),
     Column(
         "deputy_number",
         "代表证号",
         aliases=("代表编号",),
         parse=text(30),
-        help="本届内唯一，文件内也不能重复",
+        help=gettext_lazy("本届内唯一，文件内也不能重复"),
     ),
     Column(
         "region_code",
         "选区区划代码",
         aliases=("区划代码", "选区代码"),
-        help="代表选区或选举单位所在区域的区划代码，须在本届人大的行政区域内",
+        help=gettext_lazy("代表选区或选举单位所在区域的区划代码，须在本届人大的行政区域内"),
     ),
     Column(
         "constituency",
@@ -89,7 +93,7 @@ DEPUTY_COLUMNS: list[Column] = [
         required=False,
         aliases=("选区", "选举单位"),
         parse=text(100),
-        help="如：第三选区、解放军代表团",
+        help=gettext_lazy("如：第三选区、解放军代表团"),
     ),
     Column("sector", "界别/行业", required=False, aliases=("界别", "行业"), parse=text(40)),
     Column(
@@ -99,16 +103,26 @@ DEPUTY_COLUMNS: list[Column] = [
         aliases=("工作单位", "单位及职务"),
         parse=text(200),
     ),
-    Column("ethnicity", "民族", required=False, parse=text(20), help="不填默认为汉族"),
-    Column("birth_year", "出生年份", required=False, parse=parse_birth_year, help="如 1975"),
-    Column("party", "政治面貌", required=False, parse=text(30), help="如：中共党员、群众"),
+    Column(
+        "ethnicity", "民族", required=False, parse=text(20), help=gettext_lazy("不填默认为汉族")
+    ),
+    Column(
+        "birth_year",
+        "出生年份",
+        required=False,
+        parse=parse_birth_year,
+        help=gettext_lazy("如 1975"),
+    ),
+    Column(
+        "party", "政治面貌", required=False, parse=text(30), help=gettext_lazy("如：中共党员、群众")
+    ),
     Column(
         "mobile",
         "手机号码",
         required=False,
         aliases=("手机", "联系电话"),
         parse=parse_mobile,
-        help="11 位手机号码；属于代表个人联系方式，不会公开",
+        help=gettext_lazy("11 位手机号码；属于代表个人联系方式，不会公开"),
     ),
     Column("email", "电子邮箱", required=False, aliases=("邮箱",), parse=parse_email),
     Column("address", "通讯地址", required=False, aliases=("地址",), parse=text(200)),
@@ -156,20 +170,24 @@ UNIT_COLUMNS: list[Column] = [
         "类别",
         aliases=("单位类别",),
         parse=parse_choice(UNIT_KINDS, label="类别"),
-        help="政府部门、乡镇政府/街道办事处、法院、检察院、国有企业、公用事业单位、其他",
+        help=gettext_lazy(
+            "政府部门、乡镇政府/街道办事处、法院、检察院、国有企业、公用事业单位、其他"
+        ),
     ),
     Column(
         "region_code",
         "区划代码",
         required=False,
-        help="单位所属区域的区划代码；不填则为导入时选择的区域",
+        help=gettext_lazy("单位所属区域的区划代码；不填则为导入时选择的区域"),
     ),
     Column(
         "parent",
         "上级单位",
         required=False,
         parse=text(100),
-        help="上级单位的名称：可以是本文件中的单位，也可以是系统中已有的本级或上级区域的单位",
+        help=gettext_lazy(
+            "上级单位的名称：可以是本文件中的单位，也可以是系统中已有的本级或上级区域的单位"
+        ),
     ),
     Column("phone", "办公电话", required=False, parse=text(30)),
     Column("address", "地址", required=False, parse=text(200)),
@@ -232,19 +250,30 @@ def check_deputy_rows(
         if code:
             region = regions.get(code)
             if region is None:
-                errors.append(RowError(number, "选区区划代码", f"区划代码“{code}”不存在"))
+                errors.append(
+                    RowError(number, "选区区划代码", _("区划代码“%(code)s”不存在") % {"code": code})
+                )
             elif not region.is_active:
-                errors.append(RowError(number, "选区区划代码", f"区划“{region.name}”已撤销"))
+                errors.append(
+                    RowError(
+                        number, "选区区划代码", _("区划“%(name)s”已撤销") % {"name": region.name}
+                    )
+                )
             elif not path_covered(region.path, manage_paths):
                 errors.append(
-                    RowError(number, "选区区划代码", f"区划“{region.name}”不在您的管理范围内")
+                    RowError(
+                        number,
+                        "选区区划代码",
+                        _("区划“%(name)s”不在您的管理范围内") % {"name": region.name},
+                    )
                 )
             elif not region.path.startswith(congress_region.path):
                 errors.append(
                     RowError(
                         number,
                         "选区区划代码",
-                        f"区划“{region.name}”不在{term.congress.name}的行政区域内",
+                        _("区划“%(name)s”不在%(congress)s的行政区域内")
+                        % {"name": region.name, "congress": term.congress.name},
                     )
                 )
             else:
@@ -253,7 +282,7 @@ def check_deputy_rows(
                 if has_contact and not path_covered(region.path, contact_paths):
                     errors.append(
                         RowError(
-                            number, "手机号码", "您没有录入代表联系方式的权限，请删除联系方式列"
+                            number, "手机号码", _("您没有录入代表联系方式的权限，请删除联系方式列")
                         )
                     )
         deputy_number = row["deputy_number"]
@@ -261,13 +290,22 @@ def check_deputy_rows(
             if deputy_number in first_row_of_number:
                 first = first_row_of_number[deputy_number]
                 errors.append(
-                    RowError(number, "代表证号", f"代表证号“{deputy_number}”与第 {first} 行重复")
+                    RowError(
+                        number,
+                        "代表证号",
+                        _("代表证号“%(number)s”与第 %(first)s 行重复")
+                        % {"number": deputy_number, "first": first},
+                    )
                 )
             else:
                 first_row_of_number[deputy_number] = number
             if deputy_number in taken:
                 errors.append(
-                    RowError(number, "代表证号", f"代表证号“{deputy_number}”在本届中已存在")
+                    RowError(
+                        number,
+                        "代表证号",
+                        _("代表证号“%(number)s”在本届中已存在") % {"number": deputy_number},
+                    )
                 )
 
     plan = DeputyPlan(deputies=[], contacts=[])
@@ -328,12 +366,21 @@ def check_unit_rows(
             continue
         found = regions.get(code)
         if found is None:
-            errors.append(RowError(number, "区划代码", f"区划代码“{code}”不存在"))
+            errors.append(
+                RowError(number, "区划代码", _("区划代码“%(code)s”不存在") % {"code": code})
+            )
         elif not found.is_active:
-            errors.append(RowError(number, "区划代码", f"区划“{found.name}”已撤销"))
+            errors.append(
+                RowError(number, "区划代码", _("区划“%(name)s”已撤销") % {"name": found.name})
+            )
         elif not found.path.startswith(region.path):
             errors.append(
-                RowError(number, "区划代码", f"区划“{found.name}”不在{region.name}范围内")
+                RowError(
+                    number,
+                    "区划代码",
+                    _("区划“%(name)s”不在%(region)s范围内")
+                    % {"name": found.name, "region": region.name},
+                )
             )
         else:
             region_of_row[number] = found
@@ -360,14 +407,21 @@ def check_unit_rows(
                 RowError(
                     number,
                     "单位名称",
-                    f"与第 {first_row_of_key[key]} 行重复（同一区域内单位名称不能重复）",
+                    _("与第 %(first)s 行重复（同一区域内单位名称不能重复）")
+                    % {"first": first_row_of_key[key]},
                 )
             )
             continue
         first_row_of_key[key] = number
         file_by_name[name].append(number)
         if key in existing:
-            errors.append(RowError(number, "单位名称", f"{found.name}已有同名单位“{name}”"))
+            errors.append(
+                RowError(
+                    number,
+                    "单位名称",
+                    _("%(region)s已有同名单位“%(name)s”") % {"region": found.name, "name": name},
+                )
+            )
 
     parent_names = {row["parent"] for _, row in raw if row["parent"]}
     db_parents: dict[str, list[HandlingUnit]] = defaultdict(list)
@@ -390,22 +444,26 @@ def check_unit_rows(
             if _is_ancestor_or_self(unit.region, found):
                 candidates.append((unit.region.level, unit))
         if not candidates and parent_name == row["name"]:
-            errors.append(RowError(number, "上级单位", "上级单位不能是本单位"))
+            errors.append(RowError(number, "上级单位", _("上级单位不能是本单位")))
             continue
         if not candidates:
             errors.append(
                 RowError(
                     number,
                     "上级单位",
-                    f"找不到上级单位“{parent_name}”（须在本文件中或系统中已有，"
-                    "且属于本级或上级区域）",
+                    _("找不到上级单位“%(name)s”（须在本文件中或系统中已有，且属于本级或上级区域）")
+                    % {"name": parent_name},
                 )
             )
             continue
         candidates.sort(key=lambda c: -c[0])
         if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
             errors.append(
-                RowError(number, "上级单位", f"上级单位“{parent_name}”有多个同名单位，无法确定")
+                RowError(
+                    number,
+                    "上级单位",
+                    _("上级单位“%(name)s”有多个同名单位，无法确定") % {"name": parent_name},
+                )
             )
             continue
         parent_of_row[number] = candidates[0][1]
@@ -416,7 +474,7 @@ def check_unit_rows(
         current = parent_of_row.get(start)
         while isinstance(current, int):
             if current in seen:
-                errors.append(RowError(start, "上级单位", "上级单位关系形成了循环"))
+                errors.append(RowError(start, "上级单位", _("上级单位关系形成了循环")))
                 break
             seen.add(current)
             current = parent_of_row.get(current)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minqing.core.models import Region, RegionLevel
@@ -61,7 +62,7 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.congress.name}第{self.number}届"
+        return gettext("%(c)s第%(n)s届") % {"c": self.congress.name, "n": self.number}
 
 
 class Gender(models.TextChoices):
@@ -149,7 +150,7 @@ class DeputyContact(models.Model):
         verbose_name_plural = _("代表联系方式")
 
     def __str__(self) -> str:
-        return f"{self.deputy} 联系方式"
+        return gettext("%(deputy)s 联系方式") % {"deputy": self.deputy}
 
 
 class GroupKind(models.TextChoices):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from minqing.people.models import (
@@ -58,7 +59,7 @@ class DeputyOut(Schema):
 
     @staticmethod
     def resolve_term_label(obj: Deputy) -> str:
-        return f"{obj.term.congress.name}第{obj.term.number}届"
+        return gettext("%(c)s第%(n)s届") % {"c": obj.term.congress.name, "n": obj.term.number}
 
     @staticmethod
     def resolve_region_code(obj: Deputy) -> str:

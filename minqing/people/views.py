@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minqing.accounts.models import Role, RoleGrant
+from minqing.core.i18n import join_clauses
 from minqing.core.importing import template_workbook
 from minqing.core.models import RegionLevel
 from minqing.core.pagination import paginate
@@ -202,7 +203,7 @@ def deputy_end_term(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.deputy_end_term(actor=request.user, deputy=deputy)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_clauses(exc.messages))
     else:
         messages.success(request, _("已终止该代表的代表资格"))
     return redirect("people:deputy_detail", pk=deputy.pk)
@@ -220,11 +221,11 @@ def deputy_link_user(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, deputy=deputy, user=form.cleaned_data["username"]
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, join_clauses(exc.messages))
         else:
             messages.success(request, _("已关联登录账号并授予代表角色"))
     else:
-        messages.error(request, "；".join(form.errors["username"]))
+        messages.error(request, join_clauses(form.errors["username"]))
     return redirect("people:deputy_detail", pk=deputy.pk)
 
 
@@ -266,7 +267,7 @@ def deputy_import(request: HttpRequest) -> HttpResponse:
 def deputy_import_template(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE_DEPUTY)
     data = template_workbook(imports.DEPUTY_COLUMNS, imports.DEPUTY_EXAMPLES)
-    return _xlsx_response(data, "代表名单导入模板.xlsx")
+    return _xlsx_response(data, _("代表名单导入模板.xlsx"))
 
 
 @login_required
@@ -304,7 +305,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 def unit_import_template(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE_UNIT)
     data = template_workbook(imports.UNIT_COLUMNS, imports.UNIT_EXAMPLES)
-    return _xlsx_response(data, "承办单位导入模板.xlsx")
+    return _xlsx_response(data, _("承办单位导入模板.xlsx"))
 
 
 # --- deputy groups -------------------------------------------------------------------------
@@ -420,7 +421,7 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             is_leader=request.POST.get("is_leader") == "1",
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_clauses(exc.messages))
     else:
         messages.success(request, _("已将%(name)s加入小组") % {"name": deputy.name})
     return redirect("people:group_detail", pk=group.pk)
@@ -434,7 +435,7 @@ def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.deputy_group_member_remove(actor=request.user, group=group, deputy=deputy)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_clauses(exc.messages))
     else:
         messages.success(request, _("已将%(name)s移出小组") % {"name": deputy.name})
     return redirect("people:group_detail", pk=group.pk)
@@ -546,7 +547,7 @@ def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.unit_deactivate(actor=request.user, unit=unit)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_clauses(exc.messages))
     else:
         messages.success(request, _("已停用该单位"))
     return redirect("people:unit_detail", pk=unit.pk)
@@ -564,11 +565,11 @@ def unit_staff_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, unit=unit, user=form.cleaned_data["username"]
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, join_clauses(exc.messages))
         else:
             messages.success(request, _("已添加单位工作人员"))
     else:
-        messages.error(request, "；".join(form.errors["username"]))
+        messages.error(request, join_clauses(form.errors["username"]))
     return redirect("people:unit_detail", pk=unit.pk)
 
 
@@ -583,7 +584,7 @@ def unit_staff_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespo
         try:
             actions.unit_staff_revoke(actor=request.user, grant=grant)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, join_clauses(exc.messages))
         else:
             messages.success(request, _("已撤销该工作人员的授权"))
     return redirect("people:unit_detail", pk=unit.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minqing.core.states import InvalidTransition
@@ -49,7 +50,11 @@ def _run(modeladmin, request, queryset, action, done: str) -> None:
         try:
             action(actor=request.user, station=station)
         except (InvalidTransition, PermissionDenied) as exc:
-            modeladmin.message_user(request, f"{station}：{exc}", messages.WARNING)
+            modeladmin.message_user(
+                request,
+                gettext("%(station)s：%(error)s") % {"station": station, "error": exc},
+                messages.WARNING,
+            )
         else:
             count += 1
     if count:

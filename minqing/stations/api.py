@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -26,7 +27,7 @@ router = Router(tags=["stations"])
 def list_stations(request: HttpRequest, filters: Query[StationFilter]):
     """Stations the caller may view; `q` matches name, address or code."""
     if not has_perm(request.user, selectors.VIEW):
-        raise PermissionDenied("您没有查看联络站的权限")
+        raise PermissionDenied(_("您没有查看联络站的权限"))
     return selectors.station_list_visible(
         request.user,
         q=filters.q,
@@ -41,7 +42,7 @@ def create_station(request: HttpRequest, payload: StationIn):
     """Create a station (status 筹建中) in a region the caller manages."""
     region = selectors.region_by_code(payload.region)
     if region is None:
-        raise ValidationError({"region": ["区域不存在。"]})
+        raise ValidationError({"region": [_("区域不存在。")]})
     station = actions.station_create(
         actor=request.user, region=region, **payload.dict(exclude={"region"})
     )
@@ -85,7 +86,7 @@ def transition_station(request: HttpRequest, station_id: int, payload: Transitio
     """Move a station along its lifecycle; 409 for an edge the state table refuses."""
     station = selectors.station_get_visible(request.user, station_id)
     if payload.to not in StationStatus.values:
-        raise ValidationError({"to": ["无效的状态。"]})
+        raise ValidationError({"to": [_("无效的状态。")]})
     return actions.station_transition(
         actor=request.user, station=station, to=payload.to, note=payload.note
     )

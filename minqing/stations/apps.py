@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StationsConfig(AppConfig):
     name = "minqing.stations"
     label = "stations"
-    verbose_name = "代表联络站"
+    verbose_name = _("代表联络站")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minqing.accounts.models import User
@@ -25,9 +25,7 @@ from minqing.stations.states import StationStatus
 
 REGION_SELECT_LIMIT = 800
 
-WEEKDAY_CHOICES = [
-    (i, format_lazy("{}{}", _("星期"), name)) for i, name in enumerate(WEEKDAY_NAMES)
-]
+WEEKDAY_CHOICES = list(enumerate(WEEKDAY_NAMES))
 WEEK_CHOICES = [
     (1, _("第1个")),
     (2, _("第2个")),
@@ -54,7 +52,8 @@ def manageable_regions(user) -> QuerySet[Region]:
 
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
-        return f"{'　' * max(obj.level - 2, 0)}{obj.name}（{obj.code}）"
+        label = gettext("%(name)s（%(code)s）") % {"name": obj.name, "code": obj.code}
+        return f"{'　' * max(obj.level - 2, 0)}{label}"
 
 
 class StationForm(forms.ModelForm):

@@ -16,12 +16,41 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from minqing.core.calendar import WorkingCalendar, add_months
 from minqing.stations.models import ReceptionDay, ReceptionSchedule, ScheduleRule, Station
 
-WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
+# Whole msgids, Monday first (date.weekday()): a translation cannot be assembled from
+# "星期" and a numeral.
+WEEKDAY_NAMES = (
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+)
+# Chinese says 每周一, not 每周星期一, so the weekly rule is a whole text per weekday too.
+EVERY_WEEKDAY = (
+    gettext_lazy("每周一"),
+    gettext_lazy("每周二"),
+    gettext_lazy("每周三"),
+    gettext_lazy("每周四"),
+    gettext_lazy("每周五"),
+    gettext_lazy("每周六"),
+    gettext_lazy("每周日"),
+)
 LAST_WEEK = 5  # week_of_month 5 means "the last such weekday of the month"
+# The ordinal inside "每月第2个星期三"; the form's choice labels are separate msgids.
+WEEK_ORDINALS = {
+    1: pgettext_lazy("每月第几个星期几", "第1个"),
+    2: pgettext_lazy("每月第几个星期几", "第2个"),
+    3: pgettext_lazy("每月第几个星期几", "第3个"),
+    4: pgettext_lazy("每月第几个星期几", "第4个"),
+    LAST_WEEK: pgettext_lazy("每月第几个星期几", "最后一个"),
+}
 # A rule date that is a rest day moves forward; the longest Chinese holiday block plus its
 # weekend is under two weeks, so looking back this far finds occurrences moved into view.
 _LOOKBACK = dt.timedelta(days=15)
@@ -54,24 +83,21 @@ def format_time(value: dt.time) -> str:
 
 
 def weekday_name(weekday: int) -> str:
-    return _("星期") + WEEKDAY_NAMES[weekday]
+    return str(WEEKDAY_NAMES[weekday])
 
 
 def describe(schedule: ReceptionSchedule) -> str:
-    """A human description of a rule in Chinese, e.g. "每月10日 9:00–11:30"."""
+    """A human description of a rule in the active language, e.g. "每月10日 9:00–11:30"."""
     times = f"{format_time(schedule.start_time)}–{format_time(schedule.end_time)}"
     if schedule.rule == ScheduleRule.MONTHLY_DAY:
         text = _("每月%(day)s日") % {"day": schedule.day_of_month}
     elif schedule.rule == ScheduleRule.MONTHLY_WEEKDAY:
-        if schedule.week_of_month == LAST_WEEK:
-            text = _("每月最后一个%(weekday)s") % {"weekday": weekday_name(schedule.weekday)}
-        else:
-            text = _("每月第%(n)s个%(weekday)s") % {
-                "n": schedule.week_of_month,
-                "weekday": weekday_name(schedule.weekday),
-            }
+        text = _("每月%(ordinal)s%(weekday)s") % {
+            "ordinal": WEEK_ORDINALS.get(schedule.week_of_month, schedule.week_of_month),
+            "weekday": weekday_name(schedule.weekday),
+        }
     else:
-        text = _("每周%(weekday)s") % {"weekday": WEEKDAY_NAMES[schedule.weekday]}
+        text = str(EVERY_WEEKDAY[schedule.weekday])
     text = f"{text} {times}"
     if schedule.skip_non_working_days:
         text += _("（遇节假日顺延）")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minqing.core.states import StateTable
 
@@ -9,7 +10,7 @@ from minqing.core.states import StateTable
 class StationStatus(models.TextChoices):
     PLANNED = "planned", _("筹建中")
     ACTIVE = "active", _("运行中")
-    SUSPENDED = "suspended", _("暂停接待")
+    SUSPENDED = "suspended", pgettext_lazy("状态", "暂停接待")
     CLOSED = "closed", _("已撤销")
 
 

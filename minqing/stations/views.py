@@ -15,11 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from minqing.core.codes import display as display_code
+from minqing.core.i18n import join_clauses
 from minqing.core.pagination import paginate
 from minqing.core.permissions import has_perm
 from minqing.core.states import InvalidTransition
@@ -44,7 +45,7 @@ MANAGE = actions.MANAGE
 
 TRANSITION_LABELS = {
     "open": gettext_lazy("启用"),
-    "suspend": gettext_lazy("暂停接待"),
+    "suspend": pgettext_lazy("按钮", "暂停接待"),
     "resume": gettext_lazy("恢复接待"),
     "close": gettext_lazy("撤销"),
 }
@@ -57,7 +58,7 @@ TRANSITION_STYLES = {
 
 
 def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+    return join_clauses(exc.messages)
 
 
 def _data(request: HttpRequest):
