@@ -14,19 +14,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from minqing.accounts.models import ApiToken, RoleGrant, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and shows rows; never adds, changes or deletes them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from minqing.core.admin import ReadOnlyAdmin
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minqing.accounts import actions, selectors
 from minqing.accounts.forms import GrantForm, TokenCreateForm, UserSearchForm
-from minqing.core.i18n import join_clauses
-from minqing.core.pagination import paginate
+from minqing.core.pagination import render_list
 from minqing.core.permissions import has_perm
 from minqing.core.views import perm_required
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from minqing.core.web import apply_errors, run_action, submit_form
 
 
 @never_cache
@@ -45,17 +37,15 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 expires_at=form.cleaned_data["expires_on"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            apply_errors(form, exc)
         else:
             form = TokenCreateForm(actor=request.user)
-    page_obj, querystring = paginate(request, selectors.tokens_visible(request.user))
-    return render(
+    return render_list(
         request,
         "accounts/token_list.html",
+        selectors.tokens_visible(request.user),
         {
             "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "new_key": new_key,
             "new_token": new_token,
         },
@@ -66,24 +56,23 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = selectors.token_get_visible(request.user, pk)
-    try:
-        actions.api_token_revoke(actor=request.user, token=token)
-    except ValidationError as exc:
-        messages.error(request, join_clauses(exc.messages))
-    else:
-        messages.success(request, _("令牌「%(name)s」已撤销") % {"name": token.name})
-    return redirect("accounts:token_list")
+    return run_action(
+        request,
+        lambda: actions.api_token_revoke(actor=request.user, token=token),
+        success=_("令牌「%(name)s」已撤销") % {"name": token.name},
+        next_url=reverse("accounts:token_list"),
+    )
 
 
 @perm_required("accounts.manage_users")
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page_obj, querystring = paginate(request, selectors.users_visible(request.user, q=q))
-    return render(
+    return render_list(
         request,
         "accounts/user_list.html",
-        {"form": form, "page_obj": page_obj, "querystring_without_page": querystring},
+        selectors.users_visible(request.user, q=q),
+        {"form": form},
     )
 
 
@@ -112,22 +101,22 @@ def _user_page(request: HttpRequest, target, form: GrantForm, status: int = 200)
 def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get_visible(request.user, pk)
     form = GrantForm(request.POST, actor=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            grant = actions.role_grant(
-                actor=request.user,
-                user=target,
-                role=data["role"],
-                region=data["region"],
-                unit=data["unit"],
-                station=data["station"],
-            )
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("已授予：%(grant)s") % {"grant": grant})
-            return redirect("accounts:user_detail", pk=target.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.role_grant(
+            actor=request.user,
+            user=target,
+            role=form.cleaned_data["role"],
+            region=form.cleaned_data["region"],
+            unit=form.cleaned_data["unit"],
+            station=form.cleaned_data["station"],
+        ),
+        success=lambda grant: _("已授予：%(grant)s") % {"grant": grant},
+        next_url=reverse("accounts:user_detail", kwargs={"pk": target.pk}),
+    )
+    if saved:
+        return saved
     return _user_page(request, target, form, status=400)
 
 
@@ -135,10 +124,9 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = selectors.grant_get_visible(request.user, pk)
-    try:
-        actions.role_revoke(actor=request.user, grant=grant)
-    except ValidationError as exc:
-        messages.error(request, join_clauses(exc.messages))
-    else:
-        messages.success(request, _("已撤销：%(grant)s") % {"grant": grant})
-    return redirect("accounts:user_detail", pk=grant.user_id)
+    return run_action(
+        request,
+        lambda: actions.role_revoke(actor=request.user, grant=grant),
+        success=_("已撤销：%(grant)s") % {"grant": grant},
+        next_url=reverse("accounts:user_detail", kwargs={"pk": grant.user_id}),
+    )

@@ -9,9 +9,27 @@ to look things up; the staff pages (行政区划, 区域设置, 节假日, 审�
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from minqing.accounts.admin import ReadOnlyAdmin
 from minqing.core.models import AuditEntry, CalendarDay, CalendarYear, Region, RegionSetting
+
+
+class ReadOnlyMixin:
+    """Lists and shows rows; never adds, changes or deletes them (for admins and
+    inlines of every app whose rows change only through its actions)."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A ModelAdmin that lists and shows rows only."""
 
 
 @admin.register(Region)

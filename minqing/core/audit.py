@@ -24,6 +24,15 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """The entries of two snapshots that differ, as (before, after): what an update's
+    audit entry keeps."""
+    return (
+        {key: value for key, value in before.items() if after[key] != value},
+        {key: value for key, value in after.items() if before[key] != value},
+    )
+
+
 def record(
     *,
     actor,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext
 
 
@@ -19,3 +20,8 @@ def join_list(items: Iterable[object]) -> str:
 def join_clauses(items: Iterable[object]) -> str:
     """Several messages as one line in the active language: "甲；乙" / "A; B"."""
     return pgettext("分句", "；").join(str(item) for item in items)
+
+
+def join_errors(error: ValidationError) -> str:
+    """Every message of a ValidationError as one line (a flash message, a form's error)."""
+    return join_clauses(error.messages)

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from minqing.core.i18n import join_clauses, join_list
+from minqing.core.i18n import join_errors, join_list
 
 __all__ = [
     "Column",
@@ -296,10 +296,6 @@ def read_table(upload, columns: list[Column]) -> tuple[Rows, list[RowError]]:
     return rows, errors
 
 
-def _messages(exc: ValidationError) -> str:
-    return join_clauses(exc.messages)
-
-
 def parse_rows(
     rows: Rows, columns: list[Column]
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
@@ -327,7 +323,7 @@ def parse_rows(
             try:
                 values[column.key] = column.parse(text)
             except ValidationError as exc:
-                errors.append(RowError(number, column.header, _messages(exc)))
+                errors.append(RowError(number, column.header, join_errors(exc)))
                 row_ok = False
         if row_ok:
             cleaned.append((number, values))

@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,10 +34,10 @@ from minqing.core.forms import (
     read_region_upload,
     region_template,
 )
-from minqing.core.i18n import join_clauses
-from minqing.core.models import RegionLevel
-from minqing.core.pagination import paginate
+from minqing.core.models import Region, RegionLevel
+from minqing.core.pagination import render_list
 from minqing.core.permissions import has_perm
+from minqing.core.web import run_action, submit_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,16 +100,14 @@ def region_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.region_tops_visible(request.user)
     else:
         qs = selectors.region_list_visible(request.user, q=q, level=level, parent=parent)
-    page_obj, querystring = paginate(request, qs)
-    return render(
+    return render_list(
         request,
         "core/region_list.html",
+        qs,
         {
             "form": form,
             "parent": parent,
             "crumbs": selectors.region_breadcrumbs(request.user, parent) if parent else [],
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "can_add_child": bool(parent and selectors.region_can_add_child(request.user, parent)),
             "can_import": has_perm(request.user, "core.manage_region"),
         },
@@ -120,16 +118,14 @@ def region_list(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get_visible(request.user, code)
     children = selectors.region_list_visible(request.user, parent=region)
-    page_obj, querystring = paginate(request, children)
-    return render(
+    return render_list(
         request,
         "core/region_detail.html",
+        children,
         {
             "region": region,
             "crumbs": selectors.region_breadcrumbs(request.user, region),
             "counts": selectors.region_counts(request.user, region),
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "can_edit": selectors.region_can_manage(request.user, region),
             "can_add_child": selectors.region_can_add_child(request.user, region),
             "can_settings": has_perm(request.user, "core.manage_settings", region),
@@ -140,12 +136,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def _region_url(region: Region) -> str:
+    return reverse("core:region_detail", kwargs={"code": region.code})
 
 
 @perm_required("core.manage_region")
@@ -156,14 +148,15 @@ def region_create(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("只能在县级及以下区划下新增下级区划"))
     level = parent.level + 1
     form = RegionCreateForm(request.POST or None, level=level)
-    if request.method == "POST" and form.is_valid():
-        try:
-            region = actions.region_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已新增「%(name)s」") % {"name": region.name})
-            return redirect("core:region_detail", code=region.code)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.region_create(actor=request.user, parent=parent, **form.cleaned_data),
+        success=lambda region: _("已新增「%(name)s」") % {"name": region.name},
+        next_url=_region_url,
+    )
+    if saved:
+        return saved
     return render(
         request,
         "core/region_form.html",
@@ -184,14 +177,15 @@ def region_edit(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("省、市、县级区划按国家标准代码维护，不能在此修改"))
     initial = {"name": region.name, "kind": region.kind, "is_active": region.is_active}
     form = RegionEditForm(request.POST or None, initial=initial, level=region.level)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.region_update(actor=request.user, region=region, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("core:region_detail", code=region.code)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.region_update(actor=request.user, region=region, **form.cleaned_data),
+        success=_("已保存"),
+        next_url=_region_url(region),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "core/region_form.html",
@@ -266,24 +260,25 @@ def setting_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
     row = next(r for r in selectors.region_settings(region) if r.key == key)
     back = reverse("core:settings") + f"?region={region.code}#{key}"
     if request.method == "POST" and request.POST.get("action") == "reset":
-        try:
-            actions.region_setting_reset(actor=request.user, region=region, key=key)
-        except ValidationError as exc:
-            messages.error(request, join_clauses(exc.messages))
-        else:
-            messages.success(request, _("「%(label)s」已恢复为继承值") % {"label": setting.label})
-        return redirect(back)
+        return run_action(
+            request,
+            lambda: actions.region_setting_reset(actor=request.user, region=region, key=key),
+            success=_("「%(label)s」已恢复为继承值") % {"label": setting.label},
+            next_url=back,
+        )
     form = SettingForm(request.POST or None, setting=setting, current=row.value)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.region_setting_set(
-                actor=request.user, region=region, key=key, value=form.cleaned_data["value"]
-            )
-        except ValidationError as exc:
-            form.add_error("value", exc.messages)
-        else:
-            messages.success(request, _("「%(label)s」已保存") % {"label": setting.label})
-            return redirect(back)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.region_setting_set(
+            actor=request.user, region=region, key=key, value=form.cleaned_data["value"]
+        ),
+        success=_("「%(label)s」已保存") % {"label": setting.label},
+        next_url=back,
+        on_error=lambda form, exc: form.add_error("value", exc.messages),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "core/setting_edit.html",
@@ -319,14 +314,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             date_to=data.get("date_to"),
             object_type=data.get("object_type", ""),
         )
-    page_obj, querystring = paginate(request, qs)
-    return render(
+    return render_list(
         request,
         "core/audit_list.html",
+        qs,
         {
             "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "object_types": selectors.audit_object_types(),
         },
     )

@@ -23,25 +23,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from minqing.core.admin import ReadOnlyAdmin
 from minqing.core.permissions import require
 from minqing.people import actions
 from minqing.people.models import Congress, Deputy, DeputyGroup, HandlingUnit, Term
 from minqing.people.selectors import MANAGE_DEPUTY
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class StaffPageAdmin(ReadOnlyAdmin):
     """View-only admin: changes happen on the staff pages through the actions."""
 
     staff_url_name = ""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("工作页面"))
     def staff_page(self, obj) -> str:
@@ -162,7 +154,7 @@ class TermAdmin(ActionAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(ReadOnlyAdmin):
+class DeputyAdmin(StaffPageAdmin):
     staff_url_name = "people:deputy_detail"
     list_display = ["name", "deputy_number", "level", "term", "region", "status", "staff_page"]
     list_filter = ["level", "status", "term__congress"]
@@ -172,7 +164,7 @@ class DeputyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeputyGroup)
-class DeputyGroupAdmin(ReadOnlyAdmin):
+class DeputyGroupAdmin(StaffPageAdmin):
     staff_url_name = "people:group_detail"
     list_display = ["name", "kind", "region", "staff_page"]
     list_filter = ["kind"]
@@ -181,7 +173,7 @@ class DeputyGroupAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(ReadOnlyAdmin):
+class HandlingUnitAdmin(StaffPageAdmin):
     staff_url_name = "people:unit_detail"
     list_display = ["name", "kind", "region", "parent", "is_active", "staff_page"]
     list_filter = ["kind", "is_active"]

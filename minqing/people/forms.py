@@ -1,6 +1,6 @@
 """Forms of the people pages: parsing only. Actions do the checks that need the
-database and raise ValidationError keyed by field, which ``apply_errors`` puts back on
-the form."""
+database and raise ValidationError keyed by field, which ``core.web.apply_errors``
+puts back on the form."""
 
 from __future__ import annotations
 
@@ -63,15 +63,6 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = css
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach an action's ValidationError to the matching fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class DeputyForm(StyledForm):

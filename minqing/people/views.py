@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minqing.accounts.models import Role, RoleGrant
-from minqing.core.i18n import join_clauses
 from minqing.core.importing import template_workbook
 from minqing.core.models import RegionLevel
-from minqing.core.pagination import paginate
+from minqing.core.pagination import render_list
 from minqing.core.permissions import has_perm, require
+from minqing.core.web import run_action, submit_form
 from minqing.people import actions, imports, selectors
 from minqing.people.forms import (
     ContactForm,
@@ -37,9 +36,8 @@ from minqing.people.forms import (
     UnitForm,
     UnitImportForm,
     UsernameForm,
-    apply_errors,
 )
-from minqing.people.models import Deputy, DeputyStatus
+from minqing.people.models import Deputy, DeputyGroup, DeputyStatus, HandlingUnit
 from minqing.people.selectors import (
     MANAGE_DEPUTY,
     MANAGE_UNIT,
@@ -55,6 +53,18 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def _deputy_url(deputy: Deputy) -> str:
+    return reverse("people:deputy_detail", kwargs={"pk": deputy.pk})
+
+
+def _group_url(group: DeputyGroup) -> str:
+    return reverse("people:group_detail", kwargs={"pk": group.pk})
+
+
+def _unit_url(unit: HandlingUnit) -> str:
+    return reverse("people:unit_detail", kwargs={"pk": unit.pk})
 
 
 # --- deputies ------------------------------------------------------------------------------
@@ -85,14 +95,12 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
         group=group,
         status=filters.get("status") or "",
     )
-    page_obj, querystring = paginate(request, deputies)
-    return render(
+    return render_list(
         request,
         "people/deputy_list.html",
+        deputies,
         {
             "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "group": group,
             "can_create": has_perm(user, MANAGE_DEPUTY),
         },
@@ -132,22 +140,20 @@ def deputy_create(request: HttpRequest) -> HttpResponse:
     can_edit_contact = has_perm(user, VIEW_CONTACT)
     form = DeputyForm(request.POST or None, terms=terms, regions=regions)
     contact_form = ContactForm(request.POST or None) if can_edit_contact else None
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (contact_form is None or contact_form.is_valid())
-    ):
-        try:
-            deputy = actions.deputy_create(
-                actor=user,
-                **form.cleaned_data,
-                contact=contact_form.cleaned_data if contact_form else None,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已添加代表“%(name)s”") % {"name": deputy.name})
-            return redirect("people:deputy_detail", pk=deputy.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.deputy_create(
+            actor=user,
+            **form.cleaned_data,
+            contact=contact_form.cleaned_data if contact_form else None,
+        ),
+        also=[contact_form],
+        success=lambda deputy: _("已添加代表“%(name)s”") % {"name": deputy.name},
+        next_url=_deputy_url,
+    )
+    if saved:
+        return saved
     return render(
         request,
         "people/deputy_form.html",
@@ -172,23 +178,21 @@ def deputy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             {f: getattr(contact, f) for f in actions.CONTACT_FIELDS} if contact else {}
         )
         contact_form = ContactForm(request.POST or None, initial=contact_initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (contact_form is None or contact_form.is_valid())
-    ):
-        try:
-            actions.deputy_update(
-                actor=user,
-                deputy=deputy,
-                changes=form.cleaned_data,
-                contact=contact_form.cleaned_data if contact_form else None,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("people:deputy_detail", pk=deputy.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.deputy_update(
+            actor=user,
+            deputy=deputy,
+            changes=form.cleaned_data,
+            contact=contact_form.cleaned_data if contact_form else None,
+        ),
+        also=[contact_form],
+        success=_("已保存"),
+        next_url=_deputy_url(deputy),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "people/deputy_form.html",
@@ -200,13 +204,12 @@ def deputy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def deputy_end_term(request: HttpRequest, pk: int) -> HttpResponse:
     deputy = selectors.deputy_get_visible(request.user, pk)
-    try:
-        actions.deputy_end_term(actor=request.user, deputy=deputy)
-    except ValidationError as exc:
-        messages.error(request, join_clauses(exc.messages))
-    else:
-        messages.success(request, _("已终止该代表的代表资格"))
-    return redirect("people:deputy_detail", pk=deputy.pk)
+    return run_action(
+        request,
+        lambda: actions.deputy_end_term(actor=request.user, deputy=deputy),
+        success=_("已终止该代表的代表资格"),
+        next_url=_deputy_url(deputy),
+    )
 
 
 @login_required
@@ -215,18 +218,15 @@ def deputy_link_user(request: HttpRequest, pk: int) -> HttpResponse:
     deputy = selectors.deputy_get_visible(request.user, pk)
     require(request.user, MANAGE_DEPUTY, deputy)
     form = UsernameForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.deputy_link_user(
-                actor=request.user, deputy=deputy, user=form.cleaned_data["username"]
-            )
-        except ValidationError as exc:
-            messages.error(request, join_clauses(exc.messages))
-        else:
-            messages.success(request, _("已关联登录账号并授予代表角色"))
-    else:
-        messages.error(request, join_clauses(form.errors["username"]))
-    return redirect("people:deputy_detail", pk=deputy.pk)
+    return run_action(
+        request,
+        lambda: actions.deputy_link_user(
+            actor=request.user, deputy=deputy, user=form.cleaned_data["username"]
+        ),
+        form=form,
+        success=_("已关联登录账号并授予代表角色"),
+        next_url=_deputy_url(deputy),
+    )
 
 
 # --- imports -------------------------------------------------------------------------------
@@ -321,14 +321,12 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = selectors.group_list_visible(
         user, q=filters.get("q") or "", kind=filters.get("kind") or ""
     )
-    page_obj, querystring = paginate(request, groups)
-    return render(
+    return render_list(
         request,
         "people/group_list.html",
+        groups,
         {
             "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "can_create": has_perm(user, MANAGE_DEPUTY),
         },
     )
@@ -370,14 +368,15 @@ def group_create(request: HttpRequest) -> HttpResponse:
     require(user, MANAGE_DEPUTY)
     regions = selectors.regions_choosable(user, MANAGE_DEPUTY)
     form = GroupForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = actions.deputy_group_create(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已创建代表小组"))
-            return redirect("people:group_detail", pk=group.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.deputy_group_create(actor=user, **form.cleaned_data),
+        success=_("已创建代表小组"),
+        next_url=_group_url,
+    )
+    if saved:
+        return saved
     return render(request, "people/group_form.html", {"form": form, "group": None})
 
 
@@ -389,14 +388,15 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, MANAGE_DEPUTY, group)
     initial = {"name": group.name, "kind": group.kind, "description": group.description}
     form = GroupForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.deputy_group_update(actor=user, group=group, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("people:group_detail", pk=group.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.deputy_group_update(actor=user, group=group, **form.cleaned_data),
+        success=_("已保存"),
+        next_url=_group_url(group),
+    )
+    if saved:
+        return saved
     return render(request, "people/group_form.html", {"form": form, "group": group})
 
 
@@ -413,18 +413,17 @@ def _posted_deputy(request: HttpRequest) -> Deputy:
 def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get_visible(request.user, pk)
     deputy = _posted_deputy(request)
-    try:
-        actions.deputy_group_member_add(
+    return run_action(
+        request,
+        lambda: actions.deputy_group_member_add(
             actor=request.user,
             group=group,
             deputy=deputy,
             is_leader=request.POST.get("is_leader") == "1",
-        )
-    except ValidationError as exc:
-        messages.error(request, join_clauses(exc.messages))
-    else:
-        messages.success(request, _("已将%(name)s加入小组") % {"name": deputy.name})
-    return redirect("people:group_detail", pk=group.pk)
+        ),
+        success=_("已将%(name)s加入小组") % {"name": deputy.name},
+        next_url=_group_url(group),
+    )
 
 
 @login_required
@@ -432,13 +431,12 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get_visible(request.user, pk)
     deputy = _posted_deputy(request)
-    try:
-        actions.deputy_group_member_remove(actor=request.user, group=group, deputy=deputy)
-    except ValidationError as exc:
-        messages.error(request, join_clauses(exc.messages))
-    else:
-        messages.success(request, _("已将%(name)s移出小组") % {"name": deputy.name})
-    return redirect("people:group_detail", pk=group.pk)
+    return run_action(
+        request,
+        lambda: actions.deputy_group_member_remove(actor=request.user, group=group, deputy=deputy),
+        success=_("已将%(name)s移出小组") % {"name": deputy.name},
+        next_url=_group_url(group),
+    )
 
 
 # --- handling units ------------------------------------------------------------------------
@@ -461,14 +459,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind") or "",
         active=filters.get("active"),
     )
-    page_obj, querystring = paginate(request, units)
-    return render(
+    return render_list(
         request,
         "people/unit_list.html",
+        units,
         {
             "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
             "can_create": has_perm(user, MANAGE_UNIT),
         },
     )
@@ -505,14 +501,15 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         regions=selectors.regions_choosable(user, MANAGE_UNIT),
         parents=selectors.unit_parent_choices(user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = actions.unit_create(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已添加承办单位“%(name)s”") % {"name": unit.name})
-            return redirect("people:unit_detail", pk=unit.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.unit_create(actor=user, **form.cleaned_data),
+        success=lambda unit: _("已添加承办单位“%(name)s”") % {"name": unit.name},
+        next_url=_unit_url,
+    )
+    if saved:
+        return saved
     return render(request, "people/unit_form.html", {"form": form, "unit": None})
 
 
@@ -529,14 +526,15 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         regions=selectors.regions_choosable(user, MANAGE_UNIT),
         parents=selectors.unit_parent_choices(user).exclude(pk=unit.pk),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.unit_update(actor=user, unit=unit, changes=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("people:unit_detail", pk=unit.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.unit_update(actor=user, unit=unit, changes=form.cleaned_data),
+        success=_("已保存"),
+        next_url=_unit_url(unit),
+    )
+    if saved:
+        return saved
     return render(request, "people/unit_form.html", {"form": form, "unit": unit})
 
 
@@ -544,13 +542,12 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, pk)
-    try:
-        actions.unit_deactivate(actor=request.user, unit=unit)
-    except ValidationError as exc:
-        messages.error(request, join_clauses(exc.messages))
-    else:
-        messages.success(request, _("已停用该单位"))
-    return redirect("people:unit_detail", pk=unit.pk)
+    return run_action(
+        request,
+        lambda: actions.unit_deactivate(actor=request.user, unit=unit),
+        success=_("已停用该单位"),
+        next_url=_unit_url(unit),
+    )
 
 
 @login_required
@@ -559,18 +556,15 @@ def unit_staff_grant(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_visible(request.user, pk)
     require(request.user, MANAGE_UNIT, unit)
     form = UsernameForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.unit_staff_grant(
-                actor=request.user, unit=unit, user=form.cleaned_data["username"]
-            )
-        except ValidationError as exc:
-            messages.error(request, join_clauses(exc.messages))
-        else:
-            messages.success(request, _("已添加单位工作人员"))
-    else:
-        messages.error(request, join_clauses(form.errors["username"]))
-    return redirect("people:unit_detail", pk=unit.pk)
+    return run_action(
+        request,
+        lambda: actions.unit_staff_grant(
+            actor=request.user, unit=unit, user=form.cleaned_data["username"]
+        ),
+        form=form,
+        success=_("已添加单位工作人员"),
+        next_url=_unit_url(unit),
+    )
 
 
 @login_required
@@ -580,11 +574,10 @@ def unit_staff_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespo
     grant = RoleGrant.objects.active().filter(pk=grant_pk, unit=unit, role=Role.UNIT_STAFF).first()
     if grant is None:
         messages.error(request, _("该授权不存在或已撤销"))
-    else:
-        try:
-            actions.unit_staff_revoke(actor=request.user, grant=grant)
-        except ValidationError as exc:
-            messages.error(request, join_clauses(exc.messages))
-        else:
-            messages.success(request, _("已撤销该工作人员的授权"))
-    return redirect("people:unit_detail", pk=unit.pk)
+        return redirect(_unit_url(unit))
+    return run_action(
+        request,
+        lambda: actions.unit_staff_revoke(actor=request.user, grant=grant),
+        success=_("已撤销该工作人员的授权"),
+        next_url=_unit_url(unit),
+    )

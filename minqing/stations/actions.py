@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from minqing.accounts.actions import create_grant, end_grant
 from minqing.accounts.models import Role, RoleGrant, User
 from minqing.core import audit, codes
+from minqing.core.changes import apply_changes, check_editable
 from minqing.core.models import Region
-from minqing.core.permissions import grants_for, is_unrestricted, require
+from minqing.core.permissions import require
 from minqing.core.states import transition
 from minqing.people.models import Deputy, DeputyStatus
 from minqing.stations.models import (
@@ -30,10 +31,10 @@ from minqing.stations.models import (
     Station,
     StationDeputy,
 )
+from minqing.stations.permissions import MANAGE, require_manage_region
 from minqing.stations.schedule import validate_schedule
 from minqing.stations.states import STATION_STATES, StationStatus
 
-MANAGE = "stations.manage_station"
 CODE_LENGTH = 8
 _CODE_ATTEMPTS = 8
 
@@ -61,34 +62,6 @@ SCHEDULE_FIELDS = [
     "is_active",
 ]
 DAY_FIELDS = ["date", "start_time", "end_time", "title", "note", "cancelled"]
-
-
-# --- permission helpers -------------------------------------------------------------
-
-
-def can_manage_region(actor, region: Region) -> bool:
-    """Whether ``actor`` manages stations across ``region`` itself, not just one station
-    in it. Creating stations, moving them between regions and granting station roles
-    need this: a station's own staff (a grant narrowed to that station) may run their
-    station but not found new ones or hand out roles."""
-    if is_unrestricted(actor):
-        return True
-    return any(
-        g.station_id is None and g.unit_id is None and region.path.startswith(g.region.path)
-        for g in grants_for(actor, MANAGE)
-    )
-
-
-def can_manage_region_anywhere(actor) -> bool:
-    """Whether ``actor`` may found stations somewhere (shows the "new station" button)."""
-    if is_unrestricted(actor):
-        return True
-    return any(g.station_id is None and g.unit_id is None for g in grants_for(actor, MANAGE))
-
-
-def require_manage_region(actor, region: Region) -> None:
-    if not can_manage_region(actor, region):
-        raise PermissionDenied(_("您没有在该区域管理联络站的权限"))
 
 
 def _require_open(station: Station) -> None:
@@ -175,9 +148,7 @@ def station_update(*, actor: User, station: Station, changes: Mapping[str, Any])
     """
     require(actor, MANAGE, station)
     _require_open(station)
-    unknown = set(changes) - set(STATION_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_editable(changes, STATION_FIELDS)
     changed = [name for name, value in changes.items() if getattr(station, name) != value]
     if not changed:
         return station
@@ -186,9 +157,7 @@ def station_update(*, actor: User, station: Station, changes: Mapping[str, Any])
         require_manage_region(actor, station.region)
         require_manage_region(actor, new_region)
     before = audit.snapshot(station, changed)
-    for name in changed:
-        value = changes[name]
-        setattr(station, name, value.strip() if isinstance(value, str) else value)
+    apply_changes(station, {name: changes[name] for name in changed})
     station.full_clean()
     station.save(update_fields=changed)
     if "region" in changed:
@@ -431,12 +400,9 @@ def reception_schedule_update(
     station = schedule.station
     require(actor, MANAGE, station)
     _require_open(station)
-    unknown = set(changes) - set(SCHEDULE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_editable(changes, SCHEDULE_FIELDS)
     before = audit.snapshot(schedule, SCHEDULE_FIELDS)
-    for name, value in changes.items():
-        setattr(schedule, name, value.strip() if isinstance(value, str) else value)
+    apply_changes(schedule, changes)
     validate_schedule(schedule)
     schedule.full_clean()
     schedule.save()
@@ -485,6 +451,13 @@ def _check_day(day: ReceptionDay, deputies: Sequence[Deputy] | None) -> None:
             errors["deputies"] = _("值班代表须是本站的进站代表。")
     if errors:
         raise ValidationError(errors)
+
+
+def _day_snapshot(day: ReceptionDay) -> dict[str, Any]:
+    return {
+        **audit.snapshot(day, DAY_FIELDS),
+        "deputies": sorted(day.deputies.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic(durable=True)
@@ -551,17 +524,11 @@ def reception_day_update(
     _require_open(station)
     if day.cancelled:
         raise ValidationError(_("该接待日已取消，不能再修改。"))
-    unknown = set(changes) - (set(DAY_FIELDS) - {"cancelled"})
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_editable(changes, set(DAY_FIELDS) - {"cancelled"})
     if "date" in changes and changes["date"] < timezone.localdate():
         raise ValidationError({"date": _("接待日不能早于今天。")})
-    before = {
-        **audit.snapshot(day, DAY_FIELDS),
-        "deputies": sorted(day.deputies.values_list("pk", flat=True)),
-    }
-    for name, value in changes.items():
-        setattr(day, name, value.strip() if isinstance(value, str) else value)
+    before = _day_snapshot(day)
+    apply_changes(day, changes)
     _check_day(day, deputies)
     day.full_clean()
     day.save()
@@ -573,10 +540,7 @@ def reception_day_update(
         obj=day,
         region=station.region,
         before=before,
-        after={
-            **audit.snapshot(day, DAY_FIELDS),
-            "deputies": sorted(day.deputies.values_list("pk", flat=True)),
-        },
+        after=_day_snapshot(day),
     )
     return day
 

@@ -9,24 +9,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from minqing.core.admin import ReadOnlyMixin
 from minqing.core.states import InvalidTransition
 from minqing.stations import actions
 from minqing.stations.models import ReceptionDay, ReceptionSchedule, Station, StationDeputy
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class StationDeputyInline(ReadOnlyMixin, admin.TabularInline):

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from minqing.accounts.models import User
 from minqing.core.models import Region
-from minqing.core.permissions import grants_for, is_unrestricted
+from minqing.core.permissions import is_unrestricted
 from minqing.people.models import Deputy
-from minqing.stations.actions import MANAGE
 from minqing.stations.models import (
     ReceptionDay,
     ReceptionSchedule,
@@ -20,6 +19,7 @@ from minqing.stations.models import (
     Station,
     StationKind,
 )
+from minqing.stations.permissions import region_wide_grants
 from minqing.stations.schedule import LAST_WEEK, WEEKDAY_NAMES, validate_schedule
 from minqing.stations.states import StationStatus
 
@@ -39,9 +39,7 @@ def manageable_regions(user) -> QuerySet[Region]:
     """Regions where ``user`` may found a station (region-wide manage grants only)."""
     if is_unrestricted(user):
         return Region.objects.all()
-    paths = {
-        g.region.path for g in grants_for(user, MANAGE) if g.station_id is None and not g.unit_id
-    }
+    paths = {g.region.path for g in region_wide_grants(user)}
     if not paths:
         return Region.objects.none()
     q = Q()

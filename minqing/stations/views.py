@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -20,10 +21,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from minqing.core.codes import display as display_code
-from minqing.core.i18n import join_clauses
-from minqing.core.pagination import paginate
+from minqing.core.pagination import render_list
 from minqing.core.permissions import has_perm
 from minqing.core.states import InvalidTransition
+from minqing.core.web import apply_error_line, run_action, submit_form
 from minqing.stations import actions, qr, selectors
 from minqing.stations.forms import (
     CancelForm,
@@ -36,12 +37,12 @@ from minqing.stations.forms import (
     TransitionForm,
 )
 from minqing.stations.models import Station
+from minqing.stations.permissions import MANAGE, can_manage_region, can_manage_region_anywhere
 from minqing.stations.poster import render_poster
 from minqing.stations.schedule import describe
 from minqing.stations.states import STATION_STATES, StationStatus
 
 VIEW = selectors.VIEW
-MANAGE = actions.MANAGE
 
 TRANSITION_LABELS = {
     "open": gettext_lazy("启用"),
@@ -57,17 +58,18 @@ TRANSITION_STYLES = {
 }
 
 
-def _error_text(exc: ValidationError) -> str:
-    return join_clauses(exc.messages)
-
-
 def _data(request: HttpRequest):
     """The POST data to bind a form to (even when empty), or None on GET."""
     return request.POST if request.method == "POST" else None
 
 
-def _detail(station: Station) -> HttpResponse:
-    return redirect("stations:station_detail", pk=station.pk)
+def _detail_url(station: Station) -> str:
+    return reverse("stations:station_detail", kwargs={"pk": station.pk})
+
+
+def _station_fields(form: StationForm) -> dict:
+    """The fields of a valid StationForm that the station actions take."""
+    return {name: form.cleaned_data[name] for name in actions.STATION_FIELDS}
 
 
 def _managed_station(request: HttpRequest, pk: int) -> Station:
@@ -99,15 +101,13 @@ def station_list(request: HttpRequest) -> HttpResponse:
         status=params.get("status", ""),
         region=region,
     )
-    page_obj, querystring = paginate(request, stations)
-    return render(
+    return render_list(
         request,
         "stations/station_list.html",
+        stations,
         {
             "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
-            "can_create": actions.can_manage_region_anywhere(request.user),
+            "can_create": can_manage_region_anywhere(request.user),
         },
     )
 
@@ -119,7 +119,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     station = selectors.station_get_visible(user, pk)
     can_manage = has_perm(user, MANAGE, station) and station.status != StationStatus.CLOSED
     can_transition = has_perm(user, MANAGE, station)
-    can_manage_staff = can_manage and actions.can_manage_region(user, station.region)
+    can_manage_staff = can_manage and can_manage_region(user, station.region)
     today = timezone.localdate()
     url = qr.public_url(station, request)
     dq = request.GET.get("dq", "").strip()[:50]
@@ -165,18 +165,19 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def station_create(request: HttpRequest) -> HttpResponse:
-    if not actions.can_manage_region_anywhere(request.user):
+    if not can_manage_region_anywhere(request.user):
         raise PermissionDenied(_("您没有新建联络站的权限"))
     form = StationForm(_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in actions.STATION_FIELDS}
-        try:
-            station = actions.station_create(actor=request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("联络站已创建，状态为「筹建中」。"))
-            return _detail(station)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.station_create(actor=request.user, **_station_fields(form)),
+        success=_("联络站已创建，状态为「筹建中」。"),
+        next_url=_detail_url,
+        on_error=apply_error_line,
+    )
+    if saved:
+        return saved
     return render(request, "stations/station_form.html", {"form": form, "station": None})
 
 
@@ -192,15 +193,18 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=selectors.station_get_visible(request.user, pk),
         user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in actions.STATION_FIELDS}
-        try:
-            actions.station_update(actor=request.user, station=station, changes=changes)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return _detail(station)
+    saved = submit_form(
+        request,
+        form,
+        lambda: actions.station_update(
+            actor=request.user, station=station, changes=_station_fields(form)
+        ),
+        success=_("已保存。"),
+        next_url=_detail_url(station),
+        on_error=apply_error_line,
+    )
+    if saved:
+        return saved
     return render(request, "stations/station_form.html", {"form": form, "station": station})
 
 
@@ -211,7 +215,7 @@ def station_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("无效的状态。"))
-        return _detail(station)
+        return redirect(_detail_url(station))
     try:
         actions.station_transition(
             actor=request.user,
@@ -221,100 +225,122 @@ def station_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except InvalidTransition as exc:
         messages.error(request, str(exc))
-        return _detail(station)
+        return redirect(_detail_url(station))
     messages.success(
         request, _("状态已改为「%(status)s」。") % {"status": station.get_status_display()}
     )
-    return _detail(station)
+    return redirect(_detail_url(station))
 
 
 # --- sub-actions on the detail page ---------------------------------------------------
 
 
-def _post_action(
-    request: HttpRequest, pk: int, run: Callable[[Station], str | None]
-) -> HttpResponse:
-    """Run one POSTed sub-action of a managed station and come back to its page with a
-    message (the error's text when the action refuses)."""
-    station = _managed_station(request, pk)
-    try:
-        message = run(station)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        if message:
-            messages.success(request, message)
-    return _detail(station)
-
-
 @login_required
 @require_POST
 def station_deputy_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        form = DeputyAddForm(request.POST, deputies=selectors.visible_deputies(request.user))
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        deputy = form.cleaned_data["deputy"]
-        actions.station_deputy_add(
+    station = _managed_station(request, pk)
+    form = DeputyAddForm(request.POST, deputies=selectors.visible_deputies(request.user))
+    return run_action(
+        request,
+        lambda: actions.station_deputy_add(
             actor=request.user,
             station=station,
-            deputy=deputy,
+            deputy=form.cleaned_data["deputy"],
             is_convener=form.cleaned_data["is_convener"],
-        )
-        return _("已添加代表 %(name)s。") % {"name": deputy.name}
-
-    return _post_action(request, pk, run)
+        ),
+        form=form,
+        success=lambda membership: _("已添加代表 %(name)s。") % {"name": membership.deputy.name},
+        next_url=_detail_url(station),
+    )
 
 
 @login_required
 @require_POST
 def station_deputy_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        membership = selectors.membership_get(station, membership_pk)
-        actions.station_deputy_remove(actor=request.user, membership=membership)
-        return _("已移除代表 %(name)s。") % {"name": membership.deputy.name}
-
-    return _post_action(request, pk, run)
+    station = _managed_station(request, pk)
+    membership = selectors.membership_get(station, membership_pk)
+    return run_action(
+        request,
+        lambda: actions.station_deputy_remove(actor=request.user, membership=membership),
+        success=_("已移除代表 %(name)s。") % {"name": membership.deputy.name},
+        next_url=_detail_url(station),
+    )
 
 
 @login_required
 @require_POST
 def station_staff_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        form = StaffGrantForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        user = form.cleaned_data["username"]
-        actions.station_staff_grant(actor=request.user, station=station, user=user)
-        return _("已将 %(user)s 设为本站工作人员。") % {"user": user}
-
-    return _post_action(request, pk, run)
+    station = _managed_station(request, pk)
+    form = StaffGrantForm(request.POST)
+    return run_action(
+        request,
+        lambda: actions.station_staff_grant(
+            actor=request.user, station=station, user=form.cleaned_data["username"]
+        ),
+        form=form,
+        success=lambda grant: _("已将 %(user)s 设为本站工作人员。") % {"user": grant.user},
+        next_url=_detail_url(station),
+    )
 
 
 @login_required
 @require_POST
 def station_staff_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        role_grant = selectors.staff_grant_get(station, grant_pk)
-        actions.station_staff_revoke(actor=request.user, role_grant=role_grant)
-        return _("已撤销 %(user)s 的工作人员权限。") % {"user": role_grant.user}
-
-    return _post_action(request, pk, run)
+    station = _managed_station(request, pk)
+    role_grant = selectors.staff_grant_get(station, grant_pk)
+    return run_action(
+        request,
+        lambda: actions.station_staff_revoke(actor=request.user, role_grant=role_grant),
+        success=_("已撤销 %(user)s 的工作人员权限。") % {"user": role_grant.user},
+        next_url=_detail_url(station),
+    )
 
 
 @login_required
 @require_POST
 def schedule_create(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        form = ReceptionScheduleForm(request.POST, prefix="schedule")
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
+    station = _managed_station(request, pk)
+    form = ReceptionScheduleForm(request.POST, prefix="schedule")
+
+    def create() -> None:
         data = form.changes()
         data.pop("is_active")
         actions.reception_schedule_create(actor=request.user, station=station, **data)
-        return _("已添加固定接待安排。")
 
-    return _post_action(request, pk, run)
+    return run_action(
+        request,
+        create,
+        form=form,
+        success=_("已添加固定接待安排。"),
+        next_url=_detail_url(station),
+    )
+
+
+def _reception_edit(
+    request: HttpRequest,
+    station: Station,
+    form: ReceptionScheduleForm | ReceptionDayForm,
+    call: Callable[[], object],
+    *,
+    title: str,
+) -> HttpResponse:
+    """The edit page of a recurring rule or a reception day: saved through ``call``, back
+    to the station; refused, the form again with the reason."""
+    saved = submit_form(
+        request,
+        form,
+        call,
+        success=_("已保存。"),
+        next_url=_detail_url(station),
+        on_error=apply_error_line,
+    )
+    if saved:
+        return saved
+    return render(
+        request,
+        "stations/reception_form.html",
+        {"form": form, "station": station, "title": title},
+    )
 
 
 @login_required
@@ -324,50 +350,47 @@ def schedule_edit(request: HttpRequest, pk: int, schedule_pk: int) -> HttpRespon
     form = ReceptionScheduleForm(
         _data(request), instance=selectors.schedule_get(station, schedule_pk)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.reception_schedule_update(
-                actor=request.user, schedule=schedule, changes=form.changes()
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return _detail(station)
-    return render(
+    return _reception_edit(
         request,
-        "stations/reception_form.html",
-        {"form": form, "station": station, "title": _("修改固定接待安排")},
+        station,
+        form,
+        lambda: actions.reception_schedule_update(
+            actor=request.user, schedule=schedule, changes=form.changes()
+        ),
+        title=_("修改固定接待安排"),
     )
 
 
 @login_required
 @require_POST
 def schedule_delete(request: HttpRequest, pk: int, schedule_pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        schedule = selectors.schedule_get(station, schedule_pk)
-        actions.reception_schedule_delete(actor=request.user, schedule=schedule)
-        return _("已删除固定接待安排。")
-
-    return _post_action(request, pk, run)
+    station = _managed_station(request, pk)
+    schedule = selectors.schedule_get(station, schedule_pk)
+    return run_action(
+        request,
+        lambda: actions.reception_schedule_delete(actor=request.user, schedule=schedule),
+        success=_("已删除固定接待安排。"),
+        next_url=_detail_url(station),
+    )
 
 
 @login_required
 @require_POST
 def reception_day_create(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        form = ReceptionDayForm(request.POST, prefix="day", station=station)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        actions.reception_day_create(
+    station = _managed_station(request, pk)
+    form = ReceptionDayForm(request.POST, prefix="day", station=station)
+    return run_action(
+        request,
+        lambda: actions.reception_day_create(
             actor=request.user,
             station=station,
             deputies=list(form.cleaned_data["deputies"]),
             **form.changes(),
-        )
-        return _("已添加接待日。")
-
-    return _post_action(request, pk, run)
+        ),
+        form=form,
+        success=_("已添加接待日。"),
+        next_url=_detail_url(station),
+    )
 
 
 @login_required
@@ -379,37 +402,33 @@ def reception_day_edit(request: HttpRequest, pk: int, day_pk: int) -> HttpRespon
         instance=selectors.reception_day_get(station, day_pk),
         station=station,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.reception_day_update(
-                actor=request.user,
-                day=day,
-                changes=form.changes(),
-                deputies=list(form.cleaned_data["deputies"]),
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("已保存。"))
-            return _detail(station)
-    return render(
+    return _reception_edit(
         request,
-        "stations/reception_form.html",
-        {"form": form, "station": station, "title": _("修改接待日")},
+        station,
+        form,
+        lambda: actions.reception_day_update(
+            actor=request.user,
+            day=day,
+            changes=form.changes(),
+            deputies=list(form.cleaned_data["deputies"]),
+        ),
+        title=_("修改接待日"),
     )
 
 
 @login_required
 @require_POST
 def reception_day_cancel(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
-    def run(station: Station) -> str:
-        day = selectors.reception_day_get(station, day_pk)
-        form = CancelForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        actions.reception_day_cancel(actor=request.user, day=day, note=note)
-        return _("已取消接待日。")
-
-    return _post_action(request, pk, run)
+    station = _managed_station(request, pk)
+    day = selectors.reception_day_get(station, day_pk)
+    form = CancelForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return run_action(
+        request,
+        lambda: actions.reception_day_cancel(actor=request.user, day=day, note=note),
+        success=_("已取消接待日。"),
+        next_url=_detail_url(station),
+    )
 
 
 # --- QR code and poster ---------------------------------------------------------------
@@ -422,26 +441,31 @@ def _download(content: bytes, content_type: str, filename: str, *, inline: bool)
     return response
 
 
+def _qr_download(
+    request: HttpRequest, pk: int, draw: Callable[[str], bytes], content_type: str, extension: str
+) -> HttpResponse:
+    """The station's QR code as a file (shown in the browser with ``?inline``)."""
+    station = selectors.station_get_visible(request.user, pk)
+    return _download(
+        draw(qr.public_url(station, request)),
+        content_type,
+        f"minqing-{station.code}.{extension}",
+        inline="inline" in request.GET,
+    )
+
+
 @login_required
 @require_GET
 @cache_control(private=True, max_age=3600)
 def station_qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
-    station = selectors.station_get_visible(request.user, pk)
-    body = qr.svg_bytes(qr.public_url(station, request))
-    return _download(
-        body, "image/svg+xml", f"minqing-{station.code}.svg", inline="inline" in request.GET
-    )
+    return _qr_download(request, pk, qr.svg_bytes, "image/svg+xml", "svg")
 
 
 @login_required
 @require_GET
 @cache_control(private=True, max_age=3600)
 def station_qr_png(request: HttpRequest, pk: int) -> HttpResponse:
-    station = selectors.station_get_visible(request.user, pk)
-    body = qr.png_bytes(qr.public_url(station, request))
-    return _download(
-        body, "image/png", f"minqing-{station.code}.png", inline="inline" in request.GET
-    )
+    return _qr_download(request, pk, qr.png_bytes, "image/png", "png")
 
 
 @login_required
