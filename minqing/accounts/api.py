@@ -4,10 +4,11 @@ from dataclasses import asdict
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from minqing.accounts import actions, selectors
 from minqing.accounts.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
+from minqing.core.api_pagination import Pagination
 from minqing.core.permissions import require
 
 router = Router(tags=["accounts"])
@@ -19,7 +20,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="令牌列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def token_list(request: HttpRequest):
     """The caller's own tokens, those they created, and those of users they cover."""
     return selectors.tokens_visible(request.user)

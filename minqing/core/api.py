@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from minqing.core import actions, selectors
+from minqing.core.api_pagination import Pagination
 from minqing.core.config import REGISTRY
 from minqing.core.models import Region
 from minqing.core.permissions import has_perm
@@ -55,7 +56,7 @@ class RegionFilters(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], summary="区划列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def region_list(request: HttpRequest, filters: Query[RegionFilters]):
     """Regions in the caller's scope (core.view_region): q (name or code prefix), level,
     parent (children of that code), within (the subtree of that code)."""
@@ -94,7 +95,7 @@ def region_detail(request: HttpRequest, code: str):
 
 
 @router.get("/regions/{code}/children", response=list[RegionOut], summary="下级区划")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def region_children(request: HttpRequest, code: str):
     region = _region(request, code)
     return selectors.region_list_visible(request.user, parent=region)
@@ -150,7 +151,7 @@ class AuditFilters(Schema):
 
 
 @router.get("/audit", response=list[AuditOut], summary="审计日志")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]):
     """Audit entries in the caller's scope (core.view_audit), newest first."""
     _need(request, "core.view_audit")

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from minqing.core.api_pagination import Pagination
 from minqing.core.models import Region
 from minqing.core.permissions import require
 from minqing.people import actions, selectors
@@ -35,10 +36,13 @@ router = Router(tags=["people"])
 
 def _region(code: str | None, *, field: str | None = None) -> Region | None:
     """The region with ``code`` (None for no code). Unknown codes are 404 in filters and
-    a 422 field error in request bodies (``field`` given)."""
+    a 422 field error in request bodies (``field`` given), where a code is required."""
+    code = (code or "").strip()
     if not code:
+        if field:
+            raise ValidationError({field: _("请填写区划代码")})
         return None
-    region = Region.objects.filter(code=code.strip()).first()
+    region = Region.objects.filter(code=code).first()
     if region is None:
         if field:
             raise ValidationError({field: _("区划代码“%(code)s”不存在") % {"code": code}})
@@ -55,7 +59,7 @@ def _deputy_detail(request: HttpRequest, deputy: Deputy) -> Deputy:
 
 
 @router.get("/deputies", response=list[DeputyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_deputies(request: HttpRequest, filters: Query[DeputyFilter]):
     """Deputies the caller may see (public fields only), filtered like the list page."""
     require(request.user, VIEW_DEPUTY)
@@ -97,7 +101,7 @@ def create_deputy(request: HttpRequest, payload: DeputyIn):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]):
     """Handling units the caller may see."""
     require(request.user, VIEW_UNIT)
@@ -136,7 +140,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
 
 
 @router.get("/groups", response=list[GroupOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_groups(request: HttpRequest, filters: Query[GroupFilter]):
     """Deputy groups the caller may see, with member counts."""
     require(request.user, VIEW_DEPUTY)

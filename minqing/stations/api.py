@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from minqing.core.api_pagination import Pagination
 from minqing.core.permissions import has_perm
 from minqing.stations import actions, qr, selectors
 from minqing.stations.schemas import (
@@ -23,7 +24,7 @@ router = Router(tags=["stations"])
 
 
 @router.get("/", response=list[StationListOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_stations(request: HttpRequest, filters: Query[StationFilter]):
     """Stations the caller may view; `q` matches name, address or code."""
     if not has_perm(request.user, selectors.VIEW):
