@@ -334,10 +334,13 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         return _download(calendar_template(), "holiday-calendar-template.xlsx")
     today = timezone.localdate()
     years = list(selectors.calendar_years())
+    year_field = CalendarImportForm.base_fields["year"]
     try:
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
+    if not year_field.min_value <= year <= year_field.max_value:
+        year = today.year  # a year no schedule can exist for: show this year instead
     form = CalendarImportForm(initial={"year": today.year + 1})
     return render(
         request,

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from minqing.accounts.models import Role
 from minqing.core import calendar as cal
@@ -123,3 +124,11 @@ def test_page_shows_the_warning_banner(client, tree):
     next_year = dt.date.today().year + 1
     CalendarYear.objects.filter(year=next_year).delete()
     assert f"{next_year}年节假日安排尚未载入" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("year", ["-1", "0", "99999", "abc", ""])
+def test_an_impossible_year_shows_this_year_instead_of_an_error(client, tree, year):
+    client.force_login(user_with_role(Role.ADMIN, tree.nation))
+    response = client.get(URL, {"year": year})
+    assert response.status_code == 200
+    assert response.context["chosen"].year == timezone.localdate().year
