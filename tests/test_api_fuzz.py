@@ -11,6 +11,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -20,6 +22,19 @@ from minqing.wsgi import application
 from tests.factories import grant
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI handler, whose request signals close "old"
+    connections, and inside the test's transaction that is the test's own connection
+    (PostgreSQL then fails every later query). Django's test Client disconnects the same
+    handler for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
