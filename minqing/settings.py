@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "minqing.accounts",
     "minqing.people",
     "minqing.stations",
+    "minqing.opinions",
 ]
 
 MIDDLEWARE = [
@@ -172,3 +173,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Citizens' uploads (opinions.uploads): verified and re-encoded with Pillow.
+MINQING_PHOTO_MAX_BYTES = env_int("MINQING_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+MINQING_PHOTO_MAX_COUNT = env_int("MINQING_PHOTO_MAX_COUNT", 6)
+MINQING_ATTACHMENT_MAX_BYTES = env_int("MINQING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

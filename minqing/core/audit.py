@@ -24,6 +24,15 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def _json_safe(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Dates, decimals and UUIDs as the strings JSON keeps them as."""
+    import json
+
+    if data is None:
+        return None
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     """The entries of two snapshots that differ, as (before, after): what an update's
     audit entry keeps."""
@@ -58,6 +67,7 @@ def record(
             else None
         )
     ctx = current()
+    before, after = _json_safe(before), _json_safe(after)
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,

@@ -38,10 +38,34 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "people.view_deputy_contact",
         "people.manage_unit",
         "stations.manage_station",
+        "opinions.view_opinion",
+        "opinions.view_contact",
+        "opinions.register",
+        "opinions.answer",
+        "opinions.triage",
+        "opinions.view_measures",
     },
-    Role.LEADER: VIEW_REFERENCE | {"core.view_audit"},
-    Role.STATION_STAFF: VIEW_REFERENCE | {"stations.manage_station", "people.view_deputy_contact"},
-    Role.UNIT_STAFF: {"core.view_region", "people.view_unit", "stations.view_station"},
+    Role.LEADER: VIEW_REFERENCE
+    | {"core.view_audit", "opinions.view_opinion", "opinions.view_measures"},
+    Role.STATION_STAFF: VIEW_REFERENCE
+    | {
+        "stations.manage_station",
+        "people.view_deputy_contact",
+        "opinions.view_opinion",
+        "opinions.view_contact",
+        "opinions.register",
+        "opinions.answer",
+        "opinions.meet",
+    },
+    Role.UNIT_STAFF: {
+        "core.view_region",
+        "people.view_unit",
+        "stations.view_station",
+        "opinions.view_opinion",
+        "opinions.view_contact",
+        "opinions.handle",
+    },
+    # A deputy's opinions are those of the stations they sit at (opinions.permissions).
     Role.DEPUTY: VIEW_REFERENCE,
 }
 # Admin: everything the other roles have, plus the system's own keys.

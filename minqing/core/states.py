@@ -106,3 +106,29 @@ def timeline(obj: models.Model, *, public_only: bool = False):
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     )
     return qs.filter(public=True) if public_only else qs
+
+
+def log_event(
+    obj: models.Model,
+    *,
+    workflow: str,
+    verb: str,
+    actor,
+    note: str = "",
+    public: bool = False,
+    field: str = "state",
+) -> TimelineEvent:
+    """Write a timeline row for a step that does not change the state (a contact made,
+    a category set, an extension decided), so the timeline tells the whole story."""
+    current_state = getattr(obj, field)
+    return TimelineEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        workflow=workflow,
+        verb=verb,
+        from_state=current_state,
+        to_state=current_state,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+        public=public,
+    )
