@@ -73,8 +73,13 @@ def transition(
     public: bool = False,
     field: str = "state",
     update_fields: tuple[str, ...] = (),
+    verb: str | None = None,
 ) -> TimelineEvent:
     """Move ``obj`` to state ``to`` under a row lock and write its timeline row.
+
+    ``verb`` names the edge the caller means to take: when two actions lead to the same
+    state (answering and rating both close an opinion), an action must not slip through
+    the other's edge.
 
     Must run inside an action's transaction. Raises :class:`InvalidTransition` when the
     current state (read under the lock, not from the possibly stale ``obj``) has no edge
@@ -84,7 +89,9 @@ def transition(
         raise RuntimeError("transition() must run inside an action's transaction")
     locked = type(obj)._default_manager.select_for_update().only(field).get(pk=obj.pk)
     current_state = getattr(locked, field)
-    if not table.allows(current_state, to):
+    if not table.allows(current_state, to) or (
+        verb is not None and table.verb(current_state, to) != verb
+    ):
         raise InvalidTransition(table, current_state, to)
     setattr(obj, field, to)
     obj.save(update_fields=[field, *update_fields])

@@ -49,7 +49,14 @@ def opinion_sign(*, actor, opinion: Opinion) -> Opinion:
     """Sign off a forwarded opinion (签收), starting the handling. Unit staff only."""
     perms.require(actor, "opinions.handle", opinion)
     opinion = lock(opinion)
-    transition(opinion, table=OPINION_STATES, to=OpinionState.HANDLING, actor=actor, public=True)
+    transition(
+        opinion,
+        table=OPINION_STATES,
+        to=OpinionState.HANDLING,
+        actor=actor,
+        public=True,
+        verb="sign",
+    )
     assignment = _assignment(opinion)
     assignment.signed_at = timezone.now()
     assignment.save(update_fields=["signed_at"])
@@ -84,6 +91,7 @@ def opinion_return(*, actor, opinion: Opinion, reason: str) -> Opinion:
         opinion,
         table=OPINION_STATES,
         to=OpinionState.TRIAGE,
+        verb="return",
         actor=actor,
         note=reason,
         update_fields=("unit", "assignment", "reply_due"),
