@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
+from minqing.core.ratelimit import RateLimited
 from minqing.core.states import InvalidTransition
 
 
@@ -68,9 +69,17 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _register() -> None:
     from minqing.accounts.api import router as accounts_router
     from minqing.core.api import router as core_router
+    from minqing.notify.api import router as notify_router
     from minqing.people.api import router as people_router
     from minqing.stations.api import router as stations_router
 
@@ -78,6 +87,7 @@ def _register() -> None:
     api.add_router("/accounts/", accounts_router)
     api.add_router("/people/", people_router)
     api.add_router("/stations/", stations_router)
+    api.add_router("/notify/", notify_router)
 
 
 _register()

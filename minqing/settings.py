@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "minqing.people",
     "minqing.stations",
     "minqing.opinions",
+    "minqing.notify",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minqing.core.ratelimit.RateLimitMiddleware",  # last: RateLimited from a view → 429 page
 ]
 
 ROOT_URLCONF = "minqing.urls"
@@ -178,3 +180,42 @@ LOGGING = {
 MINQING_PHOTO_MAX_BYTES = env_int("MINQING_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 MINQING_PHOTO_MAX_COUNT = env_int("MINQING_PHOTO_MAX_COUNT", 6)
 MINQING_ATTACHMENT_MAX_BYTES = env_int("MINQING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+MINQING_PHOTO_MAX_PIXELS = env_int("MINQING_PHOTO_MAX_PIXELS", 40_000_000)
+MINQING_PHOTO_MAX_SIDE = env_int("MINQING_PHOTO_MAX_SIDE", 2560)  # 0 keeps the size
+
+# Periodic tasks (manage.py scheduler enqueues them; each must be idempotent): path → seconds.
+MINQING_PERIODIC_TASKS = {"minqing.opinions.tasks.sweep_opinions": 3600}
+
+# Shared by every web process: the rate-limit counters live here. Django's own
+# DatabaseCache is unfit (non-atomic incr that resets the expiry); this subclass is not.
+# The table comes from `manage.py createcachetable` (serve runs it).
+CACHES = {
+    "default": {
+        "BACKEND": "minqing.core.ratelimit.DatabaseCache",
+        "LOCATION": "minqing_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},  # the default 300 would cull live counters
+    }
+}
+# Public endpoints: per IP and per phone number (submissions), per IP and per tracking
+# code (lookups). Rates are "N/m", "N/h", "N/d" or "N/2h".
+MINQING_RATELIMIT_ENABLED = env_bool("MINQING_RATELIMIT_ENABLED", True)
+MINQING_RATELIMIT_IP = env_str("MINQING_RATELIMIT_IP", "20/h")
+MINQING_RATELIMIT_PHONE = env_str("MINQING_RATELIMIT_PHONE", "5/d")
+MINQING_RATELIMIT_TRACK = env_str("MINQING_RATELIMIT_TRACK", "30/h")
+MINQING_RATELIMIT_TRACK_CODE = env_str("MINQING_RATELIMIT_TRACK_CODE", "10/h")
+
+# Text messages to citizens (minqing/notify/sms.py): console (masked, logs only), or the
+# HTTP gateway that fronts the city's SMS platform.
+MINQING_SMS_BACKEND = env_str("MINQING_SMS_BACKEND", "minqing.notify.sms.ConsoleBackend")
+MINQING_SMS_GATEWAY_URL = env_str("MINQING_SMS_GATEWAY_URL", "")
+MINQING_SMS_GATEWAY_TOKEN = env_str("MINQING_SMS_GATEWAY_TOKEN", "")
+# E-mail copies of notifications. Default: logged with masked addresses.
+EMAIL_BACKEND = env_str("MINQING_EMAIL_BACKEND", "minqing.notify.mail.ConsoleBackend")
+EMAIL_HOST = env_str("MINQING_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MINQING_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MINQING_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("MINQING_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MINQING_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("MINQING_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("MINQING_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("MINQING_DEFAULT_FROM_EMAIL", "minqing@localhost")

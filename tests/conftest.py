@@ -46,6 +46,24 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "minqing-tests",
+        }
+    }
+    # Every test client is 127.0.0.1: counters must not add up across tests, and fuzzers
+    # post far more than 20/h. Tests of the limits switch them on themselves.
+    settings.MINQING_RATELIMIT_ENABLED = False
+    settings.MINQING_SMS_BACKEND = "minqing.notify.sms.LocmemBackend"
+    from minqing.notify import sms
+
+    sms.outbox.clear()
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -224,7 +224,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(ON_POSTGRES, reason="runs once, in the SQLite half: it uses its own SQLite")
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads children from /proc")
-def test_serve_starts_web_and_worker_serves_css_and_stops_both_on_ctrl_c(tmp_path):
+def test_serve_starts_web_worker_and_scheduler_serves_css_and_stops_all_on_ctrl_c(tmp_path):
     port = pg_test.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
     env.update(MINQING_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="minqing.settings")
@@ -250,7 +250,7 @@ def test_serve_starts_web_and_worker_serves_css_and_stops_both_on_ctrl_c(tmp_pat
                 output.append(lines.get(timeout=1))
         assert any("/api/v1/openapi.json" in line for line in output)
         children = _children_of(proc.pid)
-        assert len(children) == 2  # gunicorn's arbiter and db_worker
+        assert len(children) == 3  # gunicorn's arbiter, db_worker and the scheduler
 
         base = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(f"{base}/accounts/login/", timeout=30) as r:

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "minqing.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from minqing.core import ratelimit  # noqa: F401 — registers its system checks

@@ -27,6 +27,7 @@ from minqing.opinions.actions.station import (
     opinion_escalate,
     opinion_to_suggestion,
 )
+from minqing.opinions.actions.system import opinion_remind
 from minqing.opinions.actions.unit import (
     extension_request,
     opinion_contact,
@@ -50,6 +51,7 @@ __all__ = [
     "opinion_forward",
     "opinion_merge",
     "opinion_rate",
+    "opinion_remind",
     "opinion_register",
     "opinion_reply",
     "opinion_report",

@@ -169,6 +169,7 @@ class Command(BaseCommand):
             children.append(Child("gunicorn", self.start_gunicorn(host, port, options)))
             if not options["no_worker"]:
                 children.append(Child("db_worker", self.start_worker()))
+                children.append(Child("scheduler", self.start_scheduler()))
             self.wait_until_ready(host, port, children)
             if not self.stopping:
                 base = f"http://{url_host(host)}:{port}"
@@ -195,6 +196,7 @@ class Command(BaseCommand):
     def prepare(self, *, no_demo: bool) -> None:
         self.say("迁移数据库 / migrating the database …")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         if not no_demo:
             self.load_demo_if_empty()
         if settings.DEBUG or getattr(settings, "WHITENOISE_USE_FINDERS", False):
@@ -253,6 +255,10 @@ class Command(BaseCommand):
             "warning",
         ]
         return self.spawn(command)
+
+    def start_scheduler(self) -> subprocess.Popen:
+        # The clock of the periodic tasks (reminders, escalation); see scheduler.py.
+        return self.spawn([sys.executable, str(BASE_DIR / "manage.py"), "scheduler"])
 
     def start_worker(self) -> subprocess.Popen:
         command = [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--verbosity", "1"]
