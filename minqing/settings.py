@@ -184,7 +184,10 @@ MINQING_PHOTO_MAX_PIXELS = env_int("MINQING_PHOTO_MAX_PIXELS", 40_000_000)
 MINQING_PHOTO_MAX_SIDE = env_int("MINQING_PHOTO_MAX_SIDE", 2560)  # 0 keeps the size
 
 # Periodic tasks (manage.py scheduler enqueues them; each must be idempotent): path → seconds.
-MINQING_PERIODIC_TASKS = {"minqing.opinions.tasks.sweep_opinions": 3600}
+MINQING_PERIODIC_TASKS = {
+    "minqing.opinions.tasks.sweep_opinions": 3600,
+    "minqing.notify.tasks.prune_task_results": 86400,
+}
 
 # Shared by every web process: the rate-limit counters live here. Django's own
 # DatabaseCache is unfit (non-atomic incr that resets the expiry); this subclass is not.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("people/", include("minqing.people.urls")),
     path("stations/", include("minqing.stations.urls")),
     path("s/", include("minqing.stations.public_urls")),
+    path("o/", include("minqing.opinions.public_urls")),
+    path("opinions/", include("minqing.opinions.urls")),
     path("notify/", include("minqing.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -21,5 +21,28 @@ def navigation(request: HttpRequest) -> dict:
             # The calendar is national data: only root-level holders may open its page.
             "calendar": holds_at_root(user, "core.manage_calendar"),
             "admin": user.is_staff,
+            **_opinion_nav(user),
         }
     }
+
+
+def _opinion_nav(user) -> dict:
+    """The 民情 menu: one entry per inbox the user works in. Grants are cached on the
+    user; only a deputy costs one query (their deputy record and seats)."""
+    from minqing.core.permissions import has_perm
+    from minqing.opinions.permissions import deputy_of
+
+    deputy = deputy_of(user) is not None
+    flags = {
+        "opinions_station": deputy or has_perm(user, "opinions.answer"),
+        "opinions_office": has_perm(user, "opinions.triage"),
+        "opinions_unit": has_perm(user, "opinions.handle"),
+        "opinions_list": deputy or has_perm(user, "opinions.view_opinion"),
+        "opinions_register": has_perm(user, "opinions.register"),
+        "opinions_report": deputy,
+        "opinions_meetings": deputy or has_perm(user, "opinions.meet"),
+        "opinions_measures": has_perm(user, "opinions.view_measures"),
+    }
+    flags["opinions_overdue"] = flags["opinions_office"] or flags["opinions_measures"]
+    flags["opinions"] = any(flags.values())
+    return flags

@@ -71,3 +71,20 @@ def send_sms_task(phone: str, text: str) -> bool:
     from minqing.notify.sms import get_backend
 
     return get_backend().send(phone, text)
+
+
+@task()
+def prune_task_results() -> str:
+    """Delete finished task results older than a day: an SMS task keeps the citizen's
+    number among its arguments, which must not outlive the sending. A no-op unless the
+    database task backend is in use."""
+    import io
+
+    from django.core.management import call_command
+
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend != "django_tasks_db.DatabaseBackend":
+        return "skipped"
+    out = io.StringIO()
+    call_command("prune_db_task_results", "--min-age-days", "1", "--queue-name", "*", stdout=out)
+    return out.getvalue().strip()

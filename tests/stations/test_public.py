@@ -51,12 +51,11 @@ def test_public_page_shows_station_deputies_and_next_reception(client, tree):
     assert f"{when.year}年{when.month}月{when.day}日" in page
     assert "代表集中接待日" in page
     assert "0571-86001234" in page  # the station's own phone is public
-    # The opinion section exists, says online submission is coming, and has no form.
+    # The opinion section links to the citizen pages (links, not a form).
     assert 'id="raise-opinion"' in page
-    assert "在线反映功能即将在本页开通" in page
-    # No stand-in opinion form before the citizen-opinion issue lands (the language
-    # switcher in the header is the page's only form).
     opinion = page.split('id="raise-opinion"', 1)[1].split("</section>", 1)[0]
+    assert f"/o/s/{station.code}/" in opinion and "在线反映" in opinion
+    assert f"/o/s/{station.code}/meet/" in opinion and "/o/track/" in opinion
     assert "<form" not in opinion
 
 

@@ -66,10 +66,11 @@ def _create(
     client_token: uuid.UUID | None,
     consent: bool,
     raised_by_deputy=None,
-) -> Opinion:
-    """Insert the opinion, its photos and its first timeline row. Idempotent on
-    ``client_token``: a concurrent twin loses on the unique index and returns the
-    winner's row (the caller checks ``_replayed`` first for the common retry)."""
+) -> tuple[Opinion, bool]:
+    """Insert the opinion, its photos and its first timeline row; returns (opinion,
+    created). Idempotent on ``client_token``: a concurrent twin loses on the unique
+    index and gets the winner's row with created False, so its caller audits and
+    notifies nothing (the caller checks ``_replayed`` first for the common retry)."""
     check_photo_count(0, len(intake.photos))
     try:
         with transaction.atomic():
@@ -96,10 +97,10 @@ def _create(
         twin = _replayed(client_token)
         if twin is None:
             raise
-        return twin
+        return twin, False
     store_files(opinion, intake.photos, kind=FileKind.PHOTO)
     log_event(opinion, workflow=OPINION_STATES.name, verb="receive", actor=actor, public=True)
-    return opinion
+    return opinion, True
 
 
 def _announce(opinion: Opinion) -> None:
@@ -152,7 +153,7 @@ def opinion_submit(
     if region is None:
         raise ValidationError({"region": [_("请选择事项所在的区域")]})
     intake = clean_intake(data, region=region, require_citizen=True, require_consent=True)
-    opinion = _create(
+    opinion, created = _create(
         actor=actor,
         intake=intake,
         region=region,
@@ -161,6 +162,8 @@ def opinion_submit(
         client_token=client_token,
         consent=True,
     )
+    if not created:
+        return opinion
     audit.record(
         actor=actor if getattr(actor, "is_authenticated", False) else CITIZEN,
         verb="opinion.submit",
@@ -202,7 +205,7 @@ def opinion_register(
     if not data.get("citizen_name"):
         raise ValidationError({"citizen_name": [_("请填写群众姓名")]})
     intake = clean_intake(data, region=region, require_citizen=False)
-    opinion = _create(
+    opinion, created = _create(
         actor=actor,
         intake=intake,
         region=region,
@@ -211,6 +214,8 @@ def opinion_register(
         client_token=client_token,
         consent=bool(data.get("consent")),
     )
+    if not created:
+        return opinion
     audit.record(
         actor=actor,
         verb="opinion.register",
@@ -253,7 +258,7 @@ def opinion_report(
     region = station.region if station else deputy.region
     intake = clean_intake(data, region=region, require_citizen=False)
     intake.citizen_name, intake.citizen_phone = "", ""
-    opinion = _create(
+    opinion, created = _create(
         actor=actor,
         intake=intake,
         region=region,
@@ -263,6 +268,8 @@ def opinion_report(
         consent=False,
         raised_by_deputy=deputy,
     )
+    if not created:
+        return opinion
     audit.record(
         actor=actor,
         verb="opinion.report",
@@ -303,7 +310,7 @@ def meeting_request(
     if len(preferred_time) > 100:
         raise ValidationError({"preferred_time": [_("希望时间不能超过 100 个字")]})
     intake = clean_intake(data, region=station.region, require_citizen=True, require_consent=True)
-    opinion = _create(
+    opinion, created = _create(
         actor=actor,
         intake=intake,
         region=station.region,
@@ -312,6 +319,8 @@ def meeting_request(
         client_token=client_token,
         consent=True,
     )
+    if not created:
+        return opinion
     meeting = MeetingRequest.objects.create(
         opinion=opinion, station=station, deputy=deputy, preferred_time=preferred_time
     )

@@ -139,7 +139,8 @@ def opinion_contact(
     if contacted_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"contacted_at": [_("联系时间不能晚于现在")]})
     assignment = _assignment(opinion)
-    if contacted_at < assignment.forwarded_at:
+    # Forms give minutes: a contact logged in the minute of the forward is not "before" it.
+    if contacted_at < assignment.forwarded_at.replace(second=0, microsecond=0):
         raise ValidationError({"contacted_at": [_("联系时间不能早于转办时间")]})
     contact = OpinionContact.objects.create(
         opinion=opinion,
