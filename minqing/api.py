@@ -80,6 +80,7 @@ def _register() -> None:
     from minqing.accounts.api import router as accounts_router
     from minqing.core.api import router as core_router
     from minqing.notify.api import router as notify_router
+    from minqing.opinions.api import router as opinions_router
     from minqing.opinions.measures_api import router as opinion_measures_router
     from minqing.people.api import router as people_router
     from minqing.stations.api import router as stations_router
@@ -88,6 +89,7 @@ def _register() -> None:
     api.add_router("/accounts/", accounts_router)
     api.add_router("/people/", people_router)
     api.add_router("/stations/", stations_router)
+    api.add_router("/opinions/", opinions_router)
     api.add_router("/opinions/measures/", opinion_measures_router)
     api.add_router("/notify/", notify_router)
 

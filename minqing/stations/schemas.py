@@ -75,6 +75,7 @@ class TransitionIn(Schema):
 
 
 class PublicDeputyOut(Schema):
+    id: int
     name: str
     title: str
     sector: str

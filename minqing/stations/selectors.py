@@ -134,6 +134,7 @@ def station_public_deputies(station: Station) -> list[PublicDeputy]:
     down) and name. One query, whatever their number."""
     return [
         PublicDeputy(
+            id=m.deputy.pk,
             name=m.deputy.name,
             title=deputy_title(m.deputy),
             sector=m.deputy.sector,
