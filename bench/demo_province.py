@@ -45,6 +45,15 @@ ROW_KEYS = (
     "reception_days",
     "reception_day_deputies",
     "users",
+    "opinions",
+    "opinion_assignments",
+    "opinion_replies",
+    "opinion_ratings",
+    "opinion_contacts",
+    "opinion_extensions",
+    "opinion_reminders",
+    "meeting_requests",
+    "timeline_events",
 )
 
 

@@ -2,8 +2,9 @@
 (澜江省, code 990000 — GB/T 2260 leaves 99 unused) built from one seeded RNG.
 
 Split by concern: ``profiles`` (sizes), ``names`` and ``places`` (people and places),
-``texts`` (the words of the work), ``regions``, ``deputies``, ``units``, ``stations``
-and ``accounts`` (one builder each), ``builder`` (the transaction that runs them).
+``texts`` and ``opinion_texts`` (the words of the work), ``regions``, ``deputies``,
+``units``, ``stations``, ``accounts`` and ``opinions`` (one builder each; ``opinions``
+plays a year of 民情 through every state), ``builder`` (the transaction that runs them).
 """
 
 from minqing.core.demo.accounts import DEMO_PASSWORD

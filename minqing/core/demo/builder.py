@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minqing.core import audit
-from minqing.core.demo import accounts, deputies, places, regions, stations, units
+from minqing.core.demo import accounts, deputies, opinions, places, regions, stations, units
 from minqing.core.demo.profiles import SIZES
 from minqing.core.models import Region, RegionLevel
 from minqing.people.models import CongressLevel
@@ -33,6 +33,8 @@ class DemoResult:
     logins: list[accounts.DemoLogin]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    # a demo opinion to track and rate: (tracking code, last four digits of the phone)
+    tracking: tuple[str, str] | None = None
 
 
 def demo_exists() -> bool:
@@ -129,6 +131,24 @@ def build_demo(
             deputy=preferred[0].deputy,
         )
         counts["users"] = len(logins)
+        mark = lap("账号", mark)
+
+        made = opinions.build_opinions(
+            rng,
+            tree=tree,
+            profile=profile,
+            units=unit_set,
+            stations=result,
+            infos=built.infos,
+            targets=opinions.Targets(
+                station=result.staff_station,
+                unit=unit_set.key[f"{city.code}:zhujian"],
+                deputy=preferred[0].deputy,
+            ),
+            usernames=[login.username for login in logins],
+            today=today,
+        )
+        counts.update(made.counts)
         audit.record(
             actor=None,
             verb="demo.load",
@@ -136,7 +156,7 @@ def build_demo(
             after={"size": size, "seed": seed, **counts},
             note=f"演示数据 {places.PROVINCE_NAME}（{size}，种子 {seed}）",
         )
-        lap("账号", mark)
+        lap("民情", mark)
     return DemoResult(
         size=size,
         seed=seed,
@@ -144,4 +164,5 @@ def build_demo(
         logins=logins,
         seconds=time.monotonic() - started,
         timings=timings,
+        tracking=made.tracking,
     )

@@ -31,6 +31,10 @@ class Profile:
     # then every county also gets its departments)
     units: str
     township_units: int
+    # 民情: opinions over the past year in the first city (the demo logins' city) and in
+    # each other city
+    opinions_first_city: Range
+    opinions_per_city: Range
 
 
 SIZES: dict[str, Profile] = {
@@ -52,6 +56,8 @@ SIZES: dict[str, Profile] = {
         mobile_per_county=(1, 1),
         units="core",
         township_units=1,
+        opinions_first_city=(130, 130),
+        opinions_per_city=(0, 0),
     ),
     "city": Profile(
         name="city",
@@ -71,6 +77,8 @@ SIZES: dict[str, Profile] = {
         mobile_per_county=(1, 1),
         units="full",
         township_units=3,
+        opinions_first_city=(480, 520),
+        opinions_per_city=(0, 0),
     ),
     "province": Profile(
         name="province",
@@ -90,5 +98,7 @@ SIZES: dict[str, Profile] = {
         mobile_per_county=(2, 2),
         units="full",
         township_units=-1,
+        opinions_first_city=(480, 520),
+        opinions_per_city=(220, 260),
     ),
 }

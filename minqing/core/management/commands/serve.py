@@ -93,6 +93,14 @@ def demo_station_code() -> str | None:
     return station.code if station else None
 
 
+def demo_tracking() -> tuple[str, str] | None:
+    """The demo opinion a visitor can track and rate: (tracking code, the phone's last
+    four digits), or None without the demo."""
+    from minqing.core.demo.opinions import showcase_tracking
+
+    return showcase_tracking()
+
+
 def existing_demo_logins() -> list[tuple[str, str]]:
     from django.contrib.auth import get_user_model
 
@@ -104,7 +112,12 @@ def existing_demo_logins() -> list[tuple[str, str]]:
     return [(u, role) for u, role in DEMO_LOGINS if u in present]
 
 
-def banner(base: str, station_code: str | None, logins: Sequence[tuple[str, str]]) -> str:
+def banner(
+    base: str,
+    station_code: str | None,
+    logins: Sequence[tuple[str, str]],
+    tracking: tuple[str, str] | None = None,
+) -> str:
     """The text printed once the server answers: where to go and how to sign in."""
     lines = [
         "",
@@ -115,6 +128,12 @@ def banner(base: str, station_code: str | None, logins: Sequence[tuple[str, str]
     ]
     if station_code:
         lines.append(f"  示范联络站 Demo station page   {base}/s/{station_code}/")
+    if tracking:
+        code, last4 = tracking
+        lines.append(
+            f"  示范查询 Demo tracking        {base}/o/track/?code={code}"
+            f"  (手机后四位 phone last 4: {last4})"
+        )
     lines += [
         f"  接口文档 API docs              {base}/api/v1/docs",
         f"  OpenAPI                        {base}/api/v1/openapi.json",
@@ -173,7 +192,9 @@ class Command(BaseCommand):
             self.wait_until_ready(host, port, children)
             if not self.stopping:
                 base = f"http://{url_host(host)}:{port}"
-                self.say(banner(base, demo_station_code(), existing_demo_logins()))
+                self.say(
+                    banner(base, demo_station_code(), existing_demo_logins(), demo_tracking())
+                )
             failed = self.supervise(children)
         finally:
             self.stop(children)
