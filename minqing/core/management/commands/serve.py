@@ -192,9 +192,7 @@ class Command(BaseCommand):
             self.wait_until_ready(host, port, children)
             if not self.stopping:
                 base = f"http://{url_host(host)}:{port}"
-                self.say(
-                    banner(base, demo_station_code(), existing_demo_logins(), demo_tracking())
-                )
+                self.say(banner(base, demo_station_code(), existing_demo_logins(), demo_tracking()))
             failed = self.supervise(children)
         finally:
             self.stop(children)
