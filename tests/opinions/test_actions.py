@@ -209,3 +209,17 @@ def test_meeting_only_for_the_deputy_asked(world):
     with pytest.raises(PermissionDenied):
         actions.meeting_decline(actor=world.deputy_user, meeting=opinion.meeting, reason="没时间")
     actions.meeting_decline(actor=world.station_staff, meeting=opinion.meeting, reason="代表出差")
+
+
+def test_an_office_answer_is_signed_by_the_nearest_congress(world):
+    from tests.people.factories import CongressFactory
+
+    CongressFactory(region=world.tree.town)  # 云溪镇人民代表大会; 石桥村 has none
+    opinion = actions.opinion_register(
+        actor=world.office,
+        region=world.tree.village,
+        channel="phone",
+        data=citizen_data(),
+    )
+    actions.opinion_answer(actor=world.office, opinion=opinion, public_text=REPLY_TEXT)
+    assert opinion.replies.get().responder == "云溪镇人大"

@@ -108,7 +108,18 @@ def responder_for(actor, opinion: Opinion) -> str:
     """The public name of who answered: a station or an office, never a person."""
     if opinion.station_id:
         return opinion.station.name
-    return _("%(region)s人大") % {"region": opinion.region.name}
+    # The nearest congress up the tree (a village has none: its township's answers).
+    from minqing.people.models import Congress
+
+    codes_up = [c for c in opinion.region.path.strip("/").split("/") if c]
+    congress = (
+        Congress.objects.filter(region__code__in=codes_up)
+        .select_related("region")
+        .order_by("-region__level")
+        .first()
+    )
+    region = congress.region if congress else opinion.region
+    return _("%(region)s人大") % {"region": region.name}
 
 
 def add_reply(
