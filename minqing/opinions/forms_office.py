@@ -1,12 +1,14 @@
-"""Forms of the office (分办) and handling-unit (承办) pages, and the context of the two
-action panels that the opinion detail page includes.
+"""Forms of the office's (分办) pages and the context of the office's action panel that
+the opinion detail page includes. The handling unit's (承办) side is in ``forms_unit``
+and the helpers both use are in ``forms_common``; the names that used to live here are
+re-exported (``from x import y as y``), so old imports keep working.
 
 Forms parse and validate what a person typed, with Chinese messages; the actions in
 ``minqing.opinions.actions`` decide whether the change is allowed. The panel helpers
 compute the ``can_*`` flags and the (possibly bound) forms the panels show:
 
     context |= office_panel_context(request, opinion)
-    context |= unit_panel_context(request, opinion)
+    context |= unit_panel_context(request, opinion)  # forms_unit
 
 When an endpoint refuses a submission it puts its bound form on the request
 (:func:`keep_bound`), so the page rendered next shows what the person typed and why it
@@ -20,7 +22,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -32,72 +33,38 @@ from minqing.core.config import settings_for
 from minqing.core.models import Region, RegionLevel
 from minqing.core.permissions import grants_for, is_unrestricted, scope
 from minqing.opinions import permissions as perms
-from minqing.opinions import selectors, uploads
+from minqing.opinions import selectors
 from minqing.opinions.actions import _common
-from minqing.opinions.models import (
-    UNIT_STATES,
-    ContactMethod,
-    DeclineReason,
-    ExtensionState,
-    Kind,
-    Opinion,
-    OpinionAssignment,
-    OpinionExtension,
-    OpinionState,
-    Resolution,
+from minqing.opinions.forms_common import CHOOSE as CHOOSE
+from minqing.opinions.forms_common import INVALID_CHOICE as INVALID_CHOICE
+from minqing.opinions.forms_common import REQUIRED as REQUIRED
+from minqing.opinions.forms_common import (
+    _bound,
+    _choice_field,
+    _note_field,
+    _style,
+    pending_extension,
 )
+from minqing.opinions.forms_common import keep_bound as keep_bound
+from minqing.opinions.forms_unit import DUE_SOON_WORKING_DAYS as DUE_SOON_WORKING_DAYS
+from minqing.opinions.forms_unit import MAX_ATTACHMENTS as MAX_ATTACHMENTS
+from minqing.opinions.forms_unit import AttachmentsField as AttachmentsField
+from minqing.opinions.forms_unit import ContactForm as ContactForm
+from minqing.opinions.forms_unit import ExtensionRequestForm as ExtensionRequestForm
+from minqing.opinions.forms_unit import MultipleFileInput as MultipleFileInput
+from minqing.opinions.forms_unit import ReplyForm as ReplyForm
+from minqing.opinions.forms_unit import ReturnForm as ReturnForm
+from minqing.opinions.forms_unit import UnitFilterForm as UnitFilterForm
+from minqing.opinions.forms_unit import unit_panel_context as unit_panel_context
+from minqing.opinions.models import DeclineReason, Kind, Opinion, OpinionAssignment, OpinionState
 from minqing.opinions.validation import categories
 from minqing.people.models import HandlingUnit
 from minqing.stations.models import Station
 
 TRIAGE_STATES = (OpinionState.RECEIVED, OpinionState.TRIAGE)
-MAX_ATTACHMENTS = 5
 # A select longer than this is unusable on a phone; past it the filter is left out
 # (regions: typed as a code instead).
 SELECT_LIMIT = 500
-# Reply deadlines within this many working days are shown in amber on the unit's inbox.
-DUE_SOON_WORKING_DAYS = 2
-
-REQUIRED = _("请填写此项")
-CHOOSE = _("请选择")
-INVALID_CHOICE = _("所选项不存在，请重新选择")
-
-_BOUND_ATTR = "_opinions_bound_forms"
-
-
-def _style(form: forms.Form) -> None:
-    """Bootstrap classes on every widget, so the templates stay free of widget tweaks."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-def _note_field(label, *, required: bool, max_length: int = 1000, rows: int = 3, help_text=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": REQUIRED,
-            "max_length": _("不能超过 %(limit_value)d 个字（现在 %(show_value)d 个字）"),
-        },
-    )
-
-
-def _choice_field(label, choices, *, required: bool = True, blank_label=None):
-    if blank_label is not None:
-        choices = [("", blank_label), *choices]
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        error_messages={"required": CHOOSE, "invalid_choice": INVALID_CHOICE},
-    )
 
 
 def reader_region(user) -> Region | None:
@@ -192,23 +159,6 @@ class OfficeFilterForm(forms.Form):
             # An unknown code matches nothing rather than everything.
             out["region"] = region or Region(path="\x00")
         return out
-
-
-class UnitFilterForm(forms.Form):
-    """The unit inbox's filters (GET)."""
-
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
-    state = _choice_field(
-        _("状态"),
-        [(OpinionState.FORWARDED, _("待签收")), (OpinionState.HANDLING, _("办理中"))],
-        required=False,
-        blank_label=_("全部状态"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("查询码、内容或地址")
-        _style(self)
 
 
 class OverdueFilterForm(forms.Form):
@@ -334,122 +284,6 @@ class ExtensionDecisionForm(forms.Form):
         return self.cleaned_data["decision"] == "approve"
 
 
-# --- the unit's actions ------------------------------------------------------------------
-
-
-class ReturnForm(forms.Form):
-    reason = _note_field(
-        _("退回理由"),
-        required=True,
-        help_text=_(
-            "退回后由人大办公室重新分办，不会直接转给其他单位。"
-            "如认为应由其他单位办理，请在理由中写明。"
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class ContactForm(forms.Form):
-    method = _choice_field(_("联系方式"), ContactMethod.choices, blank_label=_("请选择联系方式"))
-    contacted_at = forms.DateTimeField(
-        label=_("联系时间"),
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("不填则为现在"),
-        error_messages={"invalid": _("请填写正确的联系时间")},
-    )
-    note = _note_field(_("联系情况"), required=True, max_length=2000)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.Field):
-    """Several uploads in one input; each is verified by ``uploads.clean_attachment``
-    (the bytes decide the type, never the name), all problems reported at once."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *, max_count: int, **kwargs):
-        self.max_count = max_count
-        super().__init__(required=False, **kwargs)
-        self.widget.attrs["multiple"] = True
-        self.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp"
-
-    def to_python(self, data) -> list:
-        if not data:
-            return []
-        return list(data) if isinstance(data, list | tuple) else [data]
-
-    def validate(self, value: list) -> None:
-        if len(value) > self.max_count:
-            raise ValidationError(
-                gettext("最多上传 %(n)s 个附件") % {"n": self.max_count}, code="too_many"
-            )
-
-    def clean(self, data, initial=None) -> list:
-        files = super().clean(data)
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(uploads.clean_attachment(upload))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
-
-
-class ReplyForm(forms.Form):
-    public_text = _note_field(
-        _("答复内容"),
-        required=True,
-        max_length=2000,
-        rows=6,
-        help_text=_("群众在查询页看到，署名为本单位：请写明办理经过和结果"),
-    )
-    resolution = _choice_field(_("解决情况"), Resolution.choices, blank_label=_("请选择"))
-    internal_note = _note_field(
-        _("内部备注"), required=False, max_length=2000, help_text=_("仅工作人员可见")
-    )
-    attachments = AttachmentsField(
-        max_count=MAX_ATTACHMENTS,
-        label=_("附件"),
-        help_text=_("最多 5 个 PDF 或图片文件，仅工作人员可见"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class ExtensionRequestForm(forms.Form):
-    working_days = forms.IntegerField(
-        label=_("延长工作日"),
-        error_messages={"required": _("请填写延长的工作日数"), "invalid": _("请填写整数")},
-    )
-    reason = _note_field(_("延期理由"), required=True)
-
-    def __init__(self, *args, max_days: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["working_days"]
-        field.validators += [MinValueValidator(1), MaxValueValidator(max_days)]
-        field.widget.attrs.update({"min": 1, "max": max_days})
-        field.help_text = gettext("最多 %(max)s 个工作日，由人大办公室审批") % {"max": max_days}
-        out_of_range = gettext("延期天数须为 1 至 %(max)s 个工作日") % {"max": max_days}
-        field.error_messages.update(min_value=out_of_range, max_value=out_of_range)
-        _style(self)
-
-
 # --- deadlines shown before anyone commits to them ---------------------------------------
 
 
@@ -503,40 +337,7 @@ def working_days_between(cal: WorkingCalendar, after: dt.date, until: dt.date) -
     return count
 
 
-# --- the panels on the detail page --------------------------------------------------------
-
-
-def keep_bound(request: HttpRequest, key: str, form: forms.Form) -> None:
-    """Remember a refused, bound form so the panel shows it instead of a fresh one."""
-    bound = getattr(request, _BOUND_ATTR, None)
-    if bound is None:
-        bound = {}
-        setattr(request, _BOUND_ATTR, bound)
-    bound[key] = form
-
-
-def _bound(request: HttpRequest, key: str) -> forms.Form | None:
-    return getattr(request, _BOUND_ATTR, {}).get(key)
-
-
-def pending_extension(opinion: Opinion) -> OpinionExtension | None:
-    """The current assignment's pending extension request, if any (uses the detail
-    page's prefetch of ``extensions`` when there is one)."""
-    if not opinion.assignment_id or opinion.state not in UNIT_STATES:
-        return None
-    cached = getattr(opinion, "_prefetched_objects_cache", {}).get("extensions")
-    if cached is not None:
-        return next(
-            (
-                e
-                for e in cached
-                if e.state == ExtensionState.PENDING and e.assignment_id == opinion.assignment_id
-            ),
-            None,
-        )
-    return OpinionExtension.objects.filter(
-        assignment_id=opinion.assignment_id, state=ExtensionState.PENDING
-    ).first()
+# --- the panel on the detail page ---------------------------------------------------------
 
 
 def last_return(opinion: Opinion) -> OpinionAssignment | None:
@@ -590,34 +391,4 @@ def office_panel_context(request: HttpRequest, opinion: Opinion) -> dict:
             decide_form=_bound(request, "decide_form") or ExtensionDecisionForm(),
             extension_preview=working_deadline(pending.old_due, pending.working_days),
         )
-    return ctx
-
-
-def unit_panel_context(request: HttpRequest, opinion: Opinion) -> dict:
-    """What unit_panel.html needs: the unit's deadlines, flags and forms. The panel
-    shows while the reader's unit holds the opinion (forwarded or handling)."""
-    can_handle = perms.can(request.user, "opinions.handle", opinion)
-    state = opinion.state
-    held = can_handle and state in UNIT_STATES
-    pending = pending_extension(opinion) if held else None
-    ctx: dict = {
-        "unit_panel": held,
-        "show_unit_panel": held,
-        "can_sign": held and state == OpinionState.FORWARDED,
-        "can_return": held,
-        "can_contact": held and state == OpinionState.HANDLING,
-        "can_reply": held and state == OpinionState.HANDLING,
-        "can_request_extension": held and pending is None,
-        "pending_extension": pending,
-    }
-    if not held:
-        return ctx
-    max_days = settings_for(opinion.region)["opinion.extension_max_working_days"]
-    ctx.update(
-        unit_assignment=opinion.assignment,
-        return_form=_bound(request, "return_form") or ReturnForm(),
-        contact_form=_bound(request, "contact_form") or ContactForm(),
-        reply_form=_bound(request, "reply_form") or ReplyForm(),
-        extension_form=_bound(request, "extension_form") or ExtensionRequestForm(max_days=max_days),
-    )
     return ctx

@@ -1,8 +1,10 @@
 """The measures of the 民情 loop (DOMAIN.md §8): 响应率, 解决率, 满意率, 办结率, 按期办结率,
 重办率 and 回退率, by handling unit, region, category or month, each with its definition.
 
-``DEFINITIONS`` is the one place that says what each measure counts; the page, the
-Excel download and the API all print it next to the figures. The choices, and why:
+``DEFINITIONS`` (in ``measures_definitions``) is the one place that says what each
+measure counts; the page, the Excel download and the API all print it next to the
+figures. The period parsing is in ``measures_period``; both are re-exported here.
+The choices, and why:
 
 Two kinds of base rows.
     A measure of how a *unit* behaved (响应率, 按期办结率, 回退率) counts handovers: the
@@ -59,7 +61,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -77,14 +78,22 @@ from django.db.models.functions import StrIndex, Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from minqing.core.config import settings_for
 from minqing.core.models import Region
 from minqing.core.permissions import grants_for, is_unrestricted, scope
 from minqing.opinions import permissions as perms
+from minqing.opinions.measures_definitions import DEFINITIONS, GROUP_BYS, Definition
+from minqing.opinions.measures_definitions import GROUP_LABELS as GROUP_LABELS
+from minqing.opinions.measures_definitions import SCOPE_NOTE as SCOPE_NOTE
+from minqing.opinions.measures_period import MAX_MONTHS as MAX_MONTHS
+from minqing.opinions.measures_period import MAX_YEAR as MAX_YEAR
+from minqing.opinions.measures_period import MIN_YEAR as MIN_YEAR
+from minqing.opinions.measures_period import default_period as default_period
+from minqing.opinions.measures_period import month_end as month_end
+from minqing.opinions.measures_period import months_between
+from minqing.opinions.measures_period import parse_period as parse_period
 from minqing.opinions.models import (
     Opinion,
     OpinionAssignment,
@@ -97,131 +106,8 @@ from minqing.opinions.models import (
 
 VIEW_MEASURES = "opinions.view_measures"
 VIEW_OPINION = "opinions.view_opinion"
-
-GROUP_BYS = ("unit", "region", "category", "month")
-GROUP_LABELS: dict[str, Promise] = {
-    "unit": gettext_lazy("承办单位"),
-    "region": gettext_lazy("区域"),
-    "category": gettext_lazy("分类"),
-    "month": gettext_lazy("月份"),
-}
 # How far below the reader's top region the region filter offers (the table links on).
 REGION_CHOICE_DEPTH = 2
-# The longest period one request may ask for (months), so a month table stays readable.
-MAX_MONTHS = 120
-
-
-@dataclass(frozen=True)
-class Definition:
-    """What one measure counts: shown next to every figure of it."""
-
-    key: str
-    name: Promise
-    numerator: Promise
-    denominator: Promise
-    base: Promise
-    lower_is_better: bool = False
-    note: Promise | str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": str(self.name),
-            "numerator": str(self.numerator),
-            "denominator": str(self.denominator),
-            "base": str(self.base),
-            "lower_is_better": self.lower_is_better,
-            "note": str(self.note),
-        }
-
-
-_HANDOVERS = gettext_lazy(
-    "统计期内转办的交办记录（含因群众不满意而重办的轮次；退回的交办保留记录），"
-    "按承办单位、民情所在区域和分类、转办月份归属"
-)
-_OPINIONS = gettext_lazy(
-    "统计期内受理的民情（合并件随主件统计，本身不计），按民情当前或最后的承办单位、"
-    "所在区域、分类、受理月份归属"
-)
-
-DEFINITIONS: dict[str, Definition] = {
-    d.key: d
-    for d in (
-        Definition(
-            key="response_rate",
-            name=gettext_lazy("响应率"),
-            numerator=gettext_lazy(
-                "签收日期不晚于签收期限、且首次联系群众的日期不晚于联系期限的交办数"
-            ),
-            denominator=gettext_lazy(
-                "联系期限早于今天或已联系过群众的交办数；已退回且未联系群众的交办，"
-                "仅当退回日期晚于联系期限时计入"
-            ),
-            base=_HANDOVERS,
-        ),
-        Definition(
-            key="resolution_rate",
-            name=gettext_lazy("解决率"),
-            numerator=gettext_lazy(
-                "最后一次答复（当场答复或承办单位答复中时间最晚的一次）的解决情况为“已解决”的民情件数"
-            ),
-            denominator=gettext_lazy("已有答复（含当场答复）的民情件数"),
-            base=_OPINIONS,
-        ),
-        Definition(
-            key="satisfaction_rate",
-            name=gettext_lazy("满意率"),
-            numerator=gettext_lazy("评价为“满意”或“基本满意”的评价次数"),
-            denominator=gettext_lazy(
-                "全部评价次数：每次答复的评价各计一次，重办后再次评价另计一次；"
-                "逾期未评价自动办结的不计"
-            ),
-            base=gettext_lazy(
-                "统计期内受理的民情（合并件除外）收到的全部评价，不论评价时间，按民情归属"
-            ),
-        ),
-        Definition(
-            key="completion_rate",
-            name=gettext_lazy("办结率"),
-            numerator=gettext_lazy("已办结（含转为代表建议）的民情件数"),
-            denominator=gettext_lazy("受理的民情件数，不含已合并和不予受理的"),
-            base=_OPINIONS,
-        ),
-        Definition(
-            key="on_time_rate",
-            name=gettext_lazy("按期办结率"),
-            numerator=gettext_lazy(
-                "答复日期不晚于答复期限（经批准延期的，按延期后的期限）的交办数"
-            ),
-            denominator=gettext_lazy("已答复的交办数"),
-            base=_HANDOVERS,
-        ),
-        Definition(
-            key="rehandle_rate",
-            name=gettext_lazy("重办率"),
-            numerator=gettext_lazy("因群众评价“不满意”而重新办理过（重办次数大于 0）的民情件数"),
-            denominator=gettext_lazy("群众至少评价过一次的民情件数"),
-            base=_OPINIONS,
-            lower_is_better=True,
-            note=gettext_lazy("越低越好"),
-        ),
-        Definition(
-            key="return_rate",
-            name=gettext_lazy("回退率"),
-            numerator=gettext_lazy("被承办单位退回人大重新分办的交办数"),
-            denominator=gettext_lazy("全部交办数"),
-            base=_HANDOVERS,
-            lower_is_better=True,
-            note=gettext_lazy("越低越好"),
-        ),
-    )
-}
-
-SCOPE_NOTE = gettext_lazy(
-    "统计范围：您有权查看的民情，限于所选区域。日期按本地时间计算；"
-    "按区域统计时，民情计入其所在区域所属的下一级区域，直接属于所选区域的列为“本级”；"
-    "按承办单位统计时，尚无承办单位的民情（当场答复、待分办、不予受理等）列为“无承办单位”。"
-    "分母为 0 时显示“—”。"
-)
 
 
 @dataclass(frozen=True)
@@ -391,15 +277,6 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return lo, hi
-
-
-def months_between(start: dt.date, end: dt.date) -> list[str]:
-    """Every month from ``start`` to ``end`` as "YYYY-MM"."""
-    out, y, m = [], start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
 
 
 # --- the queries ----------------------------------------------------------------------------
@@ -587,75 +464,3 @@ def total(rows: Iterable[Row]) -> Row:
     for row in rows:
         out.measures = {k: out.measures[k] + row.measures[k] for k in DEFINITIONS}
     return out
-
-
-# --- the period ------------------------------------------------------------------------------
-
-
-MIN_YEAR, MAX_YEAR = 1990, 2099
-
-
-def parse_period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
-    """The period of a request: ``start`` and ``end`` as "YYYY-MM" (a whole month: from
-    its first day, to its last) or "YYYY-MM-DD"; either may be empty (the default
-    period's bound). Raises ValidationError (Chinese, by field) for anything else, an
-    end before the start or a span of more than ``MAX_MONTHS`` months."""
-    default_start, default_end = default_period()
-    errors: dict[str, list[str]] = {}
-    out = {}
-    for name, raw, default, is_end in (
-        ("start", start, default_start, False),
-        ("end", end, default_end, True),
-    ):
-        raw = (raw or "").strip()
-        if not raw:
-            out[name] = default
-            continue
-        day = _parse_day(raw, is_end)
-        if day is None:
-            errors[name] = [
-                _("日期格式应为“年-月”（如 2026-03）或“年-月-日”，年份在 %(lo)s 至 %(hi)s 之间")
-                % {"lo": MIN_YEAR, "hi": MAX_YEAR}
-            ]
-        else:
-            out[name] = day
-    if not errors:
-        if out["end"] < out["start"]:
-            errors["end"] = [_("结束日期不能早于开始日期")]
-        elif len(months_between(out["start"], out["end"])) > MAX_MONTHS:
-            errors["end"] = [_("统计期最长 %(n)s 个月") % {"n": MAX_MONTHS}]
-    if errors:
-        raise ValidationError(errors)
-    return out["start"], out["end"]
-
-
-def _parse_day(raw: str, is_end: bool) -> dt.date | None:
-    parts = raw.split("-")
-    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
-        return None
-    if len(parts[0]) != 4 or not all(1 <= len(p) <= 2 for p in parts[1:]):
-        return None
-    try:
-        year, month = int(parts[0]), int(parts[1])
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            return None
-        if len(parts) == 3:
-            return dt.date(year, month, int(parts[2]))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        return None
-    return month_end(first) if is_end else first
-
-
-def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The last twelve months, this one included."""
-    today = today or timezone.localdate()
-    y, m = today.year, today.month - 11
-    if m <= 0:
-        y, m = y - 1, m + 12
-    return dt.date(y, m, 1), month_end(today)
-
-
-def month_end(day: dt.date) -> dt.date:
-    nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)

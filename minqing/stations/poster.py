@@ -39,7 +39,12 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 def render_poster(station: Station, *, url: str, today: dt.date) -> bytes:
     """The poster as PDF bytes (one A4 page for a typical station)."""
+    from PIL import ImageFile
     from weasyprint import HTML
+
+    # Importing WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole
+    # process; the upload checks (opinions.uploads) rely on it staying off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     html = render_to_string("stations/poster.html", poster_context(station, url=url, today=today))
     return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()

@@ -107,6 +107,7 @@ class PublicDeputy:
     """What a citizen may see of a deputy: public profile fields only, never contact
     data (a plain value object so templates cannot reach ``deputy.contact``)."""
 
+    id: int  # so a public client can ask to meet this deputy (opinions.meeting_request)
     name: str
     title: str
     sector: str

@@ -803,3 +803,18 @@ def test_undamaged_fuzz_seeds_are_accepted(index):
         return
     result = clean_photo(upload(data))
     assert result.width * result.height == 24 * 16
+
+
+def test_truncated_images_stay_refused_after_weasyprint_is_imported(settings):
+    # WeasyPrint sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True on import (posters).
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        data = encode(gradient((64, 64)), "JPEG")
+        with pytest.raises(ValidationError) as exc:
+            clean_photo(upload(data[: int(len(data) * 0.9)]))
+        assert codes(exc) == ["corrupt"]
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -161,7 +161,13 @@ def test_public_endpoint(client, tree, stations):
     body = response.json()
     assert body["name"] == "望江社区代表联络站"
     assert body["deputies"] == [
-        {"name": "郑玉兰", "title": "江滨街道人大代表", "sector": "教育", "is_convener": False}
+        {
+            "id": deputy.pk,  # what a client sends to ask to meet this deputy
+            "name": "郑玉兰",
+            "title": "江滨街道人大代表",
+            "sector": "教育",
+            "is_convener": False,
+        }
     ]
     assert body["next_receptions"][0]["date"] == when.isoformat()
     assert body["url"].endswith(f"/s/{stations.a.code}/")

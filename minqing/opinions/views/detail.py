@@ -2,9 +2,9 @@
 POST steps (answer on the spot, escalate, mark for a suggestion) and the scoped
 download of an opinion's photos and attachments.
 
-The office and unit panels come from ``forms_office`` (another module's owner): this
-page includes them when the reader holds ``opinions.triage`` / ``opinions.handle`` on
-the opinion and merges ``office_panel_context`` / ``unit_panel_context`` into its
+The office and unit panels come from ``forms_office`` and ``forms_unit``: this page
+includes them when the reader holds ``opinions.triage`` / ``opinions.handle`` on the
+opinion and merges ``office_panel_context`` / ``unit_panel_context`` into its
 context. Their POST views re-render this page through :func:`render_detail` with their
 bound forms when an action refuses.
 """
@@ -12,7 +12,6 @@ bound forms when an action refuses.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +37,8 @@ from minqing.core.web import submit_form
 from minqing.opinions import actions, selectors
 from minqing.opinions import permissions as perms
 from minqing.opinions.forms import AnswerForm, NoteForm
+from minqing.opinions.forms_office import office_panel_context
+from minqing.opinions.forms_unit import unit_panel_context
 from minqing.opinions.models import (
     UNIT_STATES,
     FileKind,
@@ -168,20 +169,15 @@ def _template_exists(name: str) -> bool:
 
 
 def _panels(request: HttpRequest, opinion: Opinion, can: dict[str, bool]) -> dict[str, Any]:
-    """The office and unit panels, when their module and templates exist and the
-    reader may use them. Their helpers may set ``show_office_panel`` /
-    ``show_unit_panel`` themselves to hide a panel with nothing to do."""
+    """The office and unit panels, when their templates exist and the reader may use
+    them. Their helpers may set ``show_office_panel`` / ``show_unit_panel`` themselves
+    to hide a panel with nothing to do."""
     out: dict[str, Any] = {"show_office_panel": False, "show_unit_panel": False}
-    if importlib.util.find_spec("minqing.opinions.forms_office") is None:
-        return out
-    from minqing.opinions import forms_office
-
-    for key, flag, helper, template in (
-        ("triage", "show_office_panel", "office_panel_context", "office_panel.html"),
-        ("handle", "show_unit_panel", "unit_panel_context", "unit_panel.html"),
+    for key, flag, make, template in (
+        ("triage", "show_office_panel", office_panel_context, "office_panel.html"),
+        ("handle", "show_unit_panel", unit_panel_context, "unit_panel.html"),
     ):
-        make = getattr(forms_office, helper, None)
-        if can[key] and make is not None and _template_exists(f"opinions/includes/{template}"):
+        if can[key] and _template_exists(f"opinions/includes/{template}"):
             out[flag] = True
             out.update(make(request, opinion))
     return out

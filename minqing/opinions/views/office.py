@@ -37,27 +37,29 @@ from minqing.core.web import apply_errors, form_errors_text
 from minqing.opinions import actions, selectors
 from minqing.opinions import permissions as perms
 from minqing.opinions.actions import _common
+from minqing.opinions.forms_common import keep_bound
 from minqing.opinions.forms_office import (
-    DUE_SOON_WORKING_DAYS,
     ClassifyForm,
-    ContactForm,
     DeclineForm,
     ExtensionDecisionForm,
-    ExtensionRequestForm,
     ForwardForm,
     MergeForm,
     OfficeFilterForm,
     OverdueFilterForm,
+    add_working_days_with,
+    category_names,
+    office_panel_context,
+    reader_region,
+    working_days_between,
+)
+from minqing.opinions.forms_unit import (
+    DUE_SOON_WORKING_DAYS,
+    ContactForm,
+    ExtensionRequestForm,
     ReplyForm,
     ReturnForm,
     UnitFilterForm,
-    add_working_days_with,
-    category_names,
-    keep_bound,
-    office_panel_context,
-    reader_region,
     unit_panel_context,
-    working_days_between,
 )
 from minqing.opinions.models import (
     ExtensionState,
