@@ -1,4 +1,4 @@
-"""The demo city's 民情 (core/demo/opinions.py): opinions in every state, with the rows the
+"""The demo city's 民情 (core/demo/opinions/): opinions in every state, with the rows the
 opinion actions would have written, realistic texts, and work in every demo login's inbox."""
 
 from __future__ import annotations
