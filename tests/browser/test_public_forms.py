@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def world(tree):
     return make_world(tree)
 
+
 TEXT = "望江社区3号楼前的路灯坏了两个多月，晚上出行很不方便，请尽快修复。"
 
 
