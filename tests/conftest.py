@@ -104,3 +104,25 @@ def tree(db):
         other_city=other_city,
         donghu=donghu,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test must use serialized_rollback. A plain flush re-creates
+    the content types and empties the data migrations' rows (the holiday calendar); the
+    next serialized test's restore then collides with those content types (an
+    IntegrityError that depends on which tests share a worker)."""
+    wrong = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in getattr(item, "fixturenames", ())
+        if marker is not None:
+            transactional = transactional or marker.kwargs.get("transaction", False)
+            serialized = marker.kwargs.get("serialized_rollback", False)
+        else:
+            serialized = False
+        if transactional and not serialized:
+            wrong.append(item.nodeid)
+    if wrong:
+        raise pytest.UsageError(
+            "transactional tests without serialized_rollback=True:\n  " + "\n  ".join(wrong)
+        )

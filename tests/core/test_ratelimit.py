@@ -453,7 +453,7 @@ def test_the_limiter_counts_in_the_database_cache_across_a_day(db_cache, clock):
     assert results == [True] * 5 + [False]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_increments_are_not_lost(settings):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database cannot take concurrent writers")

@@ -75,7 +75,10 @@ def test_the_row_is_locked_where_the_database_can(tree):
     # SQLite has no row locks; its IMMEDIATE transactions (settings) lock the database.
 
 
-def test_refuses_to_run_outside_a_transaction(transactional_db, tree):
+# serialized_rollback like every transactional test here: a plain flush re-creates the
+# content types, and the next serialized test's restore then collides with them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_refuses_to_run_outside_a_transaction(tree):
     # (The plain ``db`` fixture wraps every test in a transaction, so this one can't.)
     station = StationFactory(region=tree.street, status=S.ACTIVE)
     assert not connection.in_atomic_block
