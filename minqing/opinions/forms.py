@@ -149,6 +149,46 @@ class StationChoiceField(forms.ModelChoiceField):
         return _station_label(obj)
 
 
+def _register_station_field() -> StationChoiceField:
+    """The station an opinion is registered at (the form sets the stations it may be)."""
+    return StationChoiceField(
+        label=_("联络站"),
+        queryset=Station.objects.none(),
+        empty_label=_("请选择联络站"),
+        error_messages={
+            "required": _("请选择联络站"),
+            "invalid_choice": _("所选联络站不存在或您不能在该站登记"),
+        },
+    )
+
+
+def _staff_channel_field(**kwargs: Any) -> forms.ChoiceField:
+    """How the citizen came to staff (walk-in, booth, phone, letter …)."""
+    return forms.ChoiceField(
+        label=_("渠道"),
+        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
+        error_messages={"required": _("请选择登记渠道"), "invalid_choice": _("请选择登记渠道")},
+        **kwargs,
+    )
+
+
+def _short_kind_field(initial: str) -> forms.ChoiceField:
+    """The type of the matter as a plain select (the fast row, the photo report)."""
+    return forms.ChoiceField(
+        label=_("类型"),
+        choices=list(Kind.choices),
+        initial=initial,
+        error_messages={"required": _("请选择反映类型"), "invalid_choice": _("请选择反映类型")},
+    )
+
+
+def _category_field() -> forms.ChoiceField:
+    """The category (the form sets the region's choices)."""
+    return forms.ChoiceField(
+        label=_("分类"), required=False, error_messages={"invalid_choice": _("所选分类不存在")}
+    )
+
+
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
@@ -237,20 +277,8 @@ class CitizenFieldsMixin:
 class RegisterForm(CitizenFieldsMixin, forms.Form):
     """One opinion a citizen brought to a station, registered by staff or a deputy."""
 
-    station = StationChoiceField(
-        label=_("联络站"),
-        queryset=Station.objects.none(),
-        empty_label=_("请选择联络站"),
-        error_messages={
-            "required": _("请选择联络站"),
-            "invalid_choice": _("所选联络站不存在或您不能在该站登记"),
-        },
-    )
-    channel = forms.ChoiceField(
-        label=_("渠道"),
-        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
-        error_messages={"required": _("请选择登记渠道"), "invalid_choice": _("请选择登记渠道")},
-    )
+    station = _register_station_field()
+    channel = _staff_channel_field()
     kind = forms.ChoiceField(
         label=_("类型"),
         choices=_all(_("请选择")) + list(Kind.choices),
@@ -259,9 +287,7 @@ class RegisterForm(CitizenFieldsMixin, forms.Form):
             "invalid_choice": _("请选择反映类型：咨询、求助、投诉、举报或建议"),
         },
     )
-    category = forms.ChoiceField(
-        label=_("分类"), required=False, error_messages={"invalid_choice": _("所选分类不存在")}
-    )
+    category = _category_field()
     text = forms.CharField(
         label=_("反映内容"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -304,21 +330,8 @@ class FastEntrySetupForm(forms.Form):
     """The reception session a fast-entry sheet belongs to: one station, one channel,
     one day (GET to start, then carried as hidden fields on every row)."""
 
-    station = StationChoiceField(
-        label=_("联络站"),
-        queryset=Station.objects.none(),
-        empty_label=_("请选择联络站"),
-        error_messages={
-            "required": _("请选择联络站"),
-            "invalid_choice": _("所选联络站不存在或您不能在该站登记"),
-        },
-    )
-    channel = forms.ChoiceField(
-        label=_("渠道"),
-        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
-        initial=Channel.VISIT,
-        error_messages={"required": _("请选择登记渠道"), "invalid_choice": _("请选择登记渠道")},
-    )
+    station = _register_station_field()
+    channel = _staff_channel_field(initial=Channel.VISIT)
     date = forms.DateField(
         label=_("接待日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -359,15 +372,7 @@ class FastEntryRowForm(CitizenFieldsMixin, forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(
-        label=_("类型"),
-        choices=list(Kind.choices),
-        initial=Kind.HELP,
-        error_messages={
-            "required": _("请选择反映类型"),
-            "invalid_choice": _("请选择反映类型"),
-        },
-    )
+    kind = _short_kind_field(Kind.HELP)
     text = forms.CharField(
         label=_("反映内容"), max_length=4000, error_messages={"required": _("请填写反映内容")}
     )
@@ -399,18 +404,8 @@ class ReportForm(forms.Form):
         empty_label=_("默认（我所在的第一个联络站）"),
         error_messages={"invalid_choice": _("您不是该联络站的进站代表")},
     )
-    kind = forms.ChoiceField(
-        label=_("类型"),
-        choices=list(Kind.choices),
-        initial=Kind.SUGGESTION,
-        error_messages={
-            "required": _("请选择反映类型"),
-            "invalid_choice": _("请选择反映类型"),
-        },
-    )
-    category = forms.ChoiceField(
-        label=_("分类"), required=False, error_messages={"invalid_choice": _("所选分类不存在")}
-    )
+    kind = _short_kind_field(Kind.SUGGESTION)
+    category = _category_field()
     text = forms.CharField(
         label=_("看到的问题"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -115,16 +115,7 @@ class AttachmentsField(forms.Field):
             )
 
     def clean(self, data, initial=None) -> list:
-        files = super().clean(data)
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(uploads.clean_attachment(upload))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return uploads.clean_attachments(super().clean(data))
 
 
 class ReplyForm(forms.Form):

@@ -76,6 +76,24 @@ def _required(message) -> dict:
     return {"required": message}
 
 
+def _text_field(label, required_message, *, rows: int, **attrs: Any) -> forms.CharField:
+    """The matter in the citizen's words, with the live character counter."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        error_messages=_required(required_message),
+        widget=forms.Textarea(
+            attrs={
+                "rows": rows,
+                "class": "form-control",
+                "maxlength": str(validation.TEXT_MAX),
+                "data-counter": str(validation.TEXT_MAX),
+                **attrs,
+            }
+        ),
+    )
+
+
 def mark_invalid(form: forms.Form) -> None:
     """Flag the widgets of fields with errors (Bootstrap's red border, and for screen
     readers ``aria-invalid``); call after validation, before rendering."""
@@ -152,19 +170,11 @@ class OpinionForm(CitizenFieldsMixin):
         "consent",
     ]
 
-    text = forms.CharField(
-        label=_("反映内容"),
-        strip=False,
-        error_messages=_required(_("请填写反映内容")),
-        widget=forms.Textarea(
-            attrs={
-                "rows": 6,
-                "class": "form-control",
-                "maxlength": str(validation.TEXT_MAX),
-                "data-counter": str(validation.TEXT_MAX),
-                "placeholder": _("请写清楚什么事、在哪里、希望怎样解决"),
-            }
-        ),
+    text = _text_field(
+        _("反映内容"),
+        _("请填写反映内容"),
+        rows=6,
+        placeholder=_("请写清楚什么事、在哪里、希望怎样解决"),
     )
     kind = forms.ChoiceField(
         label=_("反映类型"),
@@ -297,19 +307,7 @@ class MeetForm(CitizenFieldsMixin):
             attrs={"class": "form-control", "placeholder": _("如：下周三上午、任一接待日")}
         ),
     )
-    text = forms.CharField(
-        label=_("想和代表谈的事情"),
-        strip=False,
-        error_messages=_required(_("请填写想和代表谈的事情")),
-        widget=forms.Textarea(
-            attrs={
-                "rows": 5,
-                "class": "form-control",
-                "maxlength": str(validation.TEXT_MAX),
-                "data-counter": str(validation.TEXT_MAX),
-            }
-        ),
-    )
+    text = _text_field(_("想和代表谈的事情"), _("请填写想和代表谈的事情"), rows=5)
 
     def __init__(self, *args: Any, deputies: list[Deputy], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -177,33 +177,45 @@ def _render_form(
     return render(request, template, context, status=status)
 
 
-def _public_station(code: str) -> Station:
-    return station_selectors.station_public_get(code)
+def _accept_opinion(request: HttpRequest, form: OpinionForm, **where) -> HttpResponse | None:
+    """``_accept`` for an opinion form: submit it ``where`` it was raised (``station`` or
+    ``region``, and the ``channel``)."""
+    return _accept(
+        request,
+        form,
+        what="opinion",
+        create=lambda photos: actions.opinion_submit(
+            actor=_actor(request),
+            data=form.intake_data(photos),
+            client_token=form.cleaned_data["client_token"],
+            **where,
+        ),
+    )
+
+
+def _public_station(
+    request: HttpRequest, code: str, page: str
+) -> tuple[Station, HttpResponse | None]:
+    """The public station of ``code`` (404 otherwise), and the redirect of a GET that
+    spelled the code another way to ``page`` at its canonical code (None when it did not)."""
+    station = station_selectors.station_public_get(code)
+    if request.method == "GET" and code != station.code:
+        return station, redirect(page, code=station.code)
+    return station, None
 
 
 @require_http_methods(["GET", "POST"])
 def station_submit(request: HttpRequest, code: str) -> HttpResponse:
     """Raise an opinion at a station (the page its QR code leads to)."""
-    station = _public_station(code)
-    if request.method == "GET" and code != station.code:
-        return redirect("citizen:station_submit", code=station.code)
+    station, canonical = _public_station(request, code, "citizen:station_submit")
+    if canonical is not None:
+        return canonical
     accepting = station.status == StationStatus.ACTIVE
     categories = validation.categories(station.region)
     if request.method == "POST" and accepting:
         form = OpinionForm(request.POST, request.FILES, categories=categories)
         if form.is_valid():
-            response = _accept(
-                request,
-                form,
-                what="opinion",
-                create=lambda photos: actions.opinion_submit(
-                    actor=_actor(request),
-                    data=form.intake_data(photos),
-                    station=station,
-                    channel=Channel.QR,
-                    client_token=form.cleaned_data["client_token"],
-                ),
-            )
+            response = _accept_opinion(request, form, station=station, channel=Channel.QR)
             if response is not None:
                 return response
     else:
@@ -226,18 +238,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = WebOpinionForm(request.POST, request.FILES, categories=categories)
         if form.is_valid():
             region = form.cleaned_data["region"]
-            response = _accept(
-                request,
-                form,
-                what="opinion",
-                create=lambda photos: actions.opinion_submit(
-                    actor=_actor(request),
-                    data=form.intake_data(photos),
-                    region=region,
-                    channel=Channel.WEB,
-                    client_token=form.cleaned_data["client_token"],
-                ),
-            )
+            response = _accept_opinion(request, form, region=region, channel=Channel.WEB)
             if response is not None:
                 return response
     else:
@@ -268,9 +269,9 @@ def regions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meet(request: HttpRequest, code: str) -> HttpResponse:
     """Ask to meet one of a station's deputies (or any of them)."""
-    station = _public_station(code)
-    if request.method == "GET" and code != station.code:
-        return redirect("citizen:meet", code=station.code)
+    station, canonical = _public_station(request, code, "citizen:meet")
+    if canonical is not None:
+        return canonical
     accepting = station.status == StationStatus.ACTIVE
     deputies = station_deputies(station)
     if request.method == "POST" and accepting:

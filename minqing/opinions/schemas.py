@@ -255,10 +255,9 @@ class ContactIn(In):
     contacted_at: OptionalDatetime = Field(None, description="联系时间（可空：现在）")
 
 
-class ReplyIn(In):
+# A unit's reply carries what an answer on the spot does; only its text reads otherwise.
+class ReplyIn(AnswerIn):
     public_text: str = Field(description="答复内容（公开，署承办单位名称）")
-    resolution: str = _choices(Resolution, "解决情况")
-    internal_note: str = Field("", description="内部备注（仅工作人员可见）")
 
 
 class ExtensionIn(In):

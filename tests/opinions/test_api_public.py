@@ -20,6 +20,7 @@ from minqing.core.models import AuditEntry
 from minqing.opinions import actions
 from minqing.opinions.models import MeetingRequest, Opinion, OpinionFile, OpinionState
 from tests.opinions.factories import VALID_TEXT, drive, submit
+from tests.opinions.helpers import jpeg_with_gps, named
 from tests.stations.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,24 +49,6 @@ def body(world, **overrides) -> dict:
 
 def post_json(client, path: str, data: dict):
     return client.post(BASE + path, data, content_type="application/json")
-
-
-def jpeg(size=(64, 48)) -> bytes:
-    """A real small JPEG carrying EXIF with a GPS position (which must not survive)."""
-    im = Image.new("RGB", size, (200, 40, 40))
-    exif = Image.Exif()
-    exif[0x010F] = "MinqingCam"  # Make
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", (30.0, 15.0, 10.5), "E", (120.0, 5.0, 1.25)
-    out = io.BytesIO()
-    im.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def named(data: bytes, name: str) -> io.BytesIO:
-    f = io.BytesIO(data)
-    f.name = name
-    return f
 
 
 def chinese(detail) -> bool:
@@ -179,7 +162,10 @@ def test_a_suspended_station_refuses_with_a_message(client, world):
 
 def test_multipart_with_a_real_jpeg_stores_it_without_exif(client, world):
     data = body(world)
-    data["photos"] = [named(jpeg(), "IMG_0001.jpg"), named(jpeg((80, 60)), "街道.JPG")]
+    data["photos"] = [
+        named(jpeg_with_gps(), "IMG_0001.jpg"),
+        named(jpeg_with_gps((80, 60)), "街道.JPG"),
+    ]
     response = client.post(BASE + "opinions", data)
     assert response.status_code == 201, response.content
     opinion = Opinion.objects.get(code=response.json()["code"])
@@ -207,11 +193,11 @@ def test_multipart_with_a_fake_jpeg_is_422_and_creates_nothing(client, world):
 
 def test_multipart_with_a_truncated_jpeg_or_too_many_photos_is_422(client, world, settings):
     data = body(world)
-    data["photos"] = [named(jpeg()[:200], "cut.jpg")]
+    data["photos"] = [named(jpeg_with_gps()[:200], "cut.jpg")]
     assert client.post(BASE + "opinions", data).status_code == 422
     settings.MINQING_PHOTO_MAX_COUNT = 2
     data = body(world)
-    data["photos"] = [named(jpeg(), f"{i}.jpg") for i in range(3)]
+    data["photos"] = [named(jpeg_with_gps(), f"{i}.jpg") for i in range(3)]
     response = client.post(BASE + "opinions", data)
     assert response.status_code == 422 and "photos" in response.json()["detail"]
     assert not Opinion.objects.exists()

@@ -5,7 +5,6 @@ entry per write, the whole loop through the API, and the contact-data rule."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 
 import pytest
@@ -30,18 +29,12 @@ from tests.opinions.factories import (
     drive,
     submit,
 )
+from tests.opinions.helpers import as_user, minimal_pdf, named
 
 pytestmark = pytest.mark.django_db
 S = OpinionState
 BASE = "/api/v1/opinions/"
 NAME, PHONE = "王秀英", "13812345678"
-
-
-def as_user(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def post(client, user, path: str, data: dict | None = None):
@@ -405,34 +398,6 @@ def test_contact_time_is_checked(client, world):
         client, world.unit_staff, path, {"method": "phone", "note": "电话", "contacted_at": future}
     )
     assert response.status_code == 422 and "contacted_at" in response.json()["detail"]
-
-
-def minimal_pdf() -> bytes:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
-
-
-def named(data: bytes, name: str) -> io.BytesIO:
-    f = io.BytesIO(data)
-    f.name = name
-    return f
 
 
 def test_reply_with_attachments_as_multipart(client, world):

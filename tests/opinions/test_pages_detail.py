@@ -5,63 +5,37 @@ entry each, and the scoped file download."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from minqing.core.models import AuditEntry
 from minqing.opinions import actions
 from minqing.opinions.models import (
     FileKind,
     MeetingRequest,
-    Opinion,
     OpinionAssignment,
     OpinionFile,
     OpinionState,
 )
 from tests.opinions.factories import REPLY_TEXT, citizen_data, drive, submit
+from tests.opinions.helpers import (
+    assert_login_redirect,
+    audits,
+    detail,
+    flashes,
+    get_as,
+    image,
+    post_as,
+)
 
 pytestmark = pytest.mark.django_db
 
 ANSWER = "已联系社区物业，两盏路灯本周内更换完毕，今后每月巡查一次，请您放心。"
 PHONE = "13812345678"
-
-
-def get_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url, data or {})
-
-
-def post_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.post(url, data or {})
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def detail(opinion: Opinion) -> str:
-    return reverse("opinions:detail", args=[opinion.pk])
-
-
-def audits() -> int:
-    return AuditEntry.objects.count()
 
 
 # --- who reaches the page --------------------------------------------------------------
@@ -313,11 +287,7 @@ def test_station_steps_need_the_csrf_token(world):
 
 # --- files ----------------------------------------------------------------------------------
 
-
-def png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), (10, 200, 10)).save(out, "PNG")
-    return out.getvalue()
+PHOTO = image(size=(8, 8), color=(10, 200, 10))
 
 
 def stored(opinion, *, content: bytes, content_type: str, name: str, kind=FileKind.PHOTO):
@@ -335,7 +305,7 @@ def stored(opinion, *, content: bytes, content_type: str, name: str, kind=FileKi
 
 def test_file_access_control(client, world):
     opinion = submit(world)
-    photo = stored(opinion, content=png(), content_type="image/png", name="照片")
+    photo = stored(opinion, content=PHOTO, content_type="image/png", name="照片")
     url = reverse("opinions:file", args=[photo.pk])
     assert_login_redirect(client.get(url))
     for user in (world.nobody, world.other_deputy_user, world.far_office, world.unit_staff):
@@ -345,7 +315,7 @@ def test_file_access_control(client, world):
     for user in (world.station_staff, world.deputy_user, world.office, world.leader):
         response = get_as(client, user, url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == png()
+        assert b"".join(response.streaming_content) == PHOTO
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"

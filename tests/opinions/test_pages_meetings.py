@@ -7,7 +7,6 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,33 +16,11 @@ from minqing.opinions import actions
 from minqing.opinions.models import MeetingRequest, MeetingState
 from tests.factories import user_with_role
 from tests.opinions.factories import OpinionFactory, citizen_data
+from tests.opinions.helpers import assert_login_redirect, flashes, get_as, post_as
 from tests.people.factories import DeputyFactory
 from tests.stations.factories import StationFactory, seat
 
 pytestmark = pytest.mark.django_db
-
-
-def get_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url, data or {})
-
-
-def post_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.post(url, data or {})
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def ask(world, *, deputy=None, station=None) -> MeetingRequest:

@@ -8,10 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.messages import get_messages
-from django.db import connection
-from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +23,19 @@ from minqing.opinions.models import (
     OpinionState,
 )
 from tests.opinions.factories import OpinionFactory, drive, submit
+from tests.opinions.helpers import (
+    assert_login_redirect,
+    assert_post_refused,
+    audits,
+    detail,
+    flashes,
+    freeze,
+    get_as,
+    held,
+    post_as,
+    render_panel,
+    url,
+)
 from tests.people.factories import UnitFactory
 
 D = dt.date
@@ -37,72 +46,6 @@ RETURN_REASON = "此事属于区城市管理局职责，请转交滨江区城市
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def freeze(monkeypatch, day: dt.date) -> None:
-    """Freeze the opinions' "today" (deadlines, inbox colours, overdue)."""
-    monkeypatch.setattr("minqing.opinions.actions._common.today", lambda: day)
-
-
-def get_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url, data or {})
-
-
-def post_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.post(url, data or {})
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def detail(opinion: Opinion) -> str:
-    return reverse("opinions:detail", args=[opinion.pk])
-
-
-def url(name: str, obj) -> str:
-    return reverse(f"opinions:{name}", args=[obj.pk])
-
-
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def audits() -> int:
-    return AuditEntry.objects.count()
-
-
-def count_queries(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(path).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def held(world, *, state=OpinionState.HANDLING, reply_due=None, unit=None, **kw) -> Opinion:
-    """A bare opinion a unit holds, with its assignment (for bulk list tests)."""
-    unit = unit or world.unit
-    reply_due = reply_due or D(2026, 12, 31)
-    opinion = OpinionFactory(station=world.station, state=state, unit=unit, reply_due=reply_due)
-    assignment = OpinionAssignment.objects.create(
-        opinion=opinion,
-        unit=unit,
-        forwarded_at=timezone.now(),
-        sign_due=reply_due - dt.timedelta(days=20),
-        contact_due=reply_due - dt.timedelta(days=18),
-        reply_due=reply_due,
-        signed_at=timezone.now() if state == OpinionState.HANDLING else None,
-        **kw,
-    )
-    opinion.assignment = assignment
-    opinion.save(update_fields=["assignment"])
-    return opinion
 
 
 def pending(opinion: Opinion, days: int = 5) -> OpinionExtension:
@@ -228,12 +171,8 @@ def test_office_inbox_query_count_is_pinned(client, world, django_assert_num_que
 
 
 def panel(rf, user, opinion) -> tuple[dict, str]:
-    request = rf.get("/")
-    request.user = user
-    opinion = Opinion.objects.get(pk=opinion.pk)
-    ctx = office_panel_context(request, opinion)
-    return ctx, render_to_string(
-        "opinions/includes/office_panel.html", {"opinion": opinion, **ctx}, request=request
+    return render_panel(
+        rf, user, opinion, office_panel_context, "opinions/includes/office_panel.html"
     )
 
 
@@ -304,14 +243,15 @@ def test_office_post_matrix(client, world, name):
     data = VALID_POSTS[name](world)
     target = url(name, opinion)
     before = audits()
-    assert_login_redirect(client.post(target, data))
-    # Not visible: 404, whether no role, another city's office or an unrelated unit.
-    for user in (world.nobody, world.far_office, world.unit_staff, world.far_unit_staff):
-        assert post_as(client, user, target, data).status_code == 404
-    # Visible but not theirs to triage.
-    for user in (world.leader, world.station_staff):
-        assert post_as(client, user, target, data).status_code == 403
-    assert audits() == before
+    assert_post_refused(
+        client,
+        target,
+        data,
+        # Not visible: 404, whether no role, another city's office or an unrelated unit.
+        hidden=(world.nobody, world.far_office, world.unit_staff, world.far_unit_staff),
+        # Visible but not theirs to triage.
+        forbidden=(world.leader, world.station_staff),
+    )
     assert client.get(target).status_code == 405
     response = post_as(client, world.office, target, data)
     assert response.status_code == 302 and response.url == detail(opinion)
@@ -592,13 +532,14 @@ def test_extension_decide_matrix(client, world, monkeypatch):
     target = url("extension_decide", extension)
     data = {"decision": "approve"}
     before = audits()
-    assert_login_redirect(client.post(target, data))
-    for user in (world.nobody, world.far_office, world.far_unit_staff, world.district_unit_staff):
-        assert post_as(client, user, target, data).status_code == 404
-    # The requesting unit and a leader see the opinion but may not decide.
-    for user in (world.unit_staff, world.leader):
-        assert post_as(client, user, target, data).status_code == 403
-    assert audits() == before
+    assert_post_refused(
+        client,
+        target,
+        data,
+        hidden=(world.nobody, world.far_office, world.far_unit_staff, world.district_unit_staff),
+        # The requesting unit and a leader see the opinion but may not decide.
+        forbidden=(world.unit_staff, world.leader),
+    )
     response = post_as(client, world.district_office, target, data)
     assert response.status_code == 302
     assert audits() == before + 1

@@ -5,15 +5,12 @@ query-count pins."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from minqing.accounts.models import Role
 from minqing.core.models import AuditEntry
@@ -27,6 +24,7 @@ from minqing.opinions.models import (
 )
 from tests.factories import user_with_role
 from tests.opinions.factories import OpinionFactory, drive, submit
+from tests.opinions.helpers import assert_login_redirect, flashes, get_as, image, post_as
 from tests.stations.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,37 +35,8 @@ TEXT = "柳岸社区东门外的人行道砖块松动，老人经过时容易绊
 # --- helpers -------------------------------------------------------------------------
 
 
-def get_as(client, user, url, data=None, **extra):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url, data or {}, **extra)
-
-
-def post_as(client, user, url, data=None, **extra):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.post(url, data or {}, **extra)
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
 def codes_on(response) -> set[str]:
     return {o.code for o in response.context["page_obj"]}
-
-
-def png(size=(24, 16)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -129,7 +98,7 @@ def test_station_inbox_holds_only_unsettled_opinions_with_row_details(client, wo
         OpinionFile.objects.create(
             opinion=waiting,
             kind=FileKind.PHOTO,
-            file=SimpleUploadedFile("a.png", png()),
+            file=SimpleUploadedFile("a.png", image()),
             name="照片",
             content_type="image/png",
             size=10,
@@ -384,7 +353,7 @@ def test_register_refuses_a_disguised_photo_without_a_500(client, world):
 def test_register_stores_a_photo(client, world):
     client.force_login(world.station_staff)
     data = register_data(world)
-    photo = SimpleUploadedFile("门口.png", png(), content_type="image/png")
+    photo = SimpleUploadedFile("门口.png", image(), content_type="image/png")
     response = client.post(reverse("opinions:register"), {**data, "photos": [photo]})
     assert response.status_code == 302
     opinion = Opinion.objects.get(client_token=data["client_token"])
@@ -546,7 +515,7 @@ def test_report_matrix(client, world):
 def test_report_creates_the_deputys_opinion(client, world):
     client.force_login(world.deputy_user)
     data = report_data()
-    photo = SimpleUploadedFile("路口.png", png(), content_type="image/png")
+    photo = SimpleUploadedFile("路口.png", image(), content_type="image/png")
     before = AuditEntry.objects.count()
     response = client.post(reverse("opinions:report"), {**data, "photos": photo})
     opinion = Opinion.objects.get(client_token=data["client_token"])

@@ -5,28 +5,36 @@ audit entry per POST, a return that can only go back to the office, query-count 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
-from minqing.core.models import AuditEntry
 from minqing.opinions import actions
 from minqing.opinions.forms_office import unit_panel_context
 from minqing.opinions.models import (
     ExtensionState,
     FileKind,
-    Opinion,
-    OpinionAssignment,
     OpinionExtension,
     OpinionState,
 )
-from tests.opinions.factories import REPLY_TEXT, OpinionFactory, drive, submit
+from tests.opinions.factories import REPLY_TEXT, drive, submit
+from tests.opinions.helpers import (
+    assert_login_redirect,
+    assert_post_refused,
+    audits,
+    detail,
+    flashes,
+    freeze,
+    get_as,
+    held,
+    image,
+    minimal_pdf,
+    post_as,
+    render_panel,
+    url,
+)
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -36,80 +44,6 @@ EXTENSION_REASON = "需要协调供电公司更换线路，材料采购需要时
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def freeze(monkeypatch, day: dt.date) -> None:
-    monkeypatch.setattr("minqing.opinions.actions._common.today", lambda: day)
-
-
-def get_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url, data or {})
-
-
-def post_as(client, user, url, data=None):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.post(url, data or {})
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def detail(opinion: Opinion) -> str:
-    return reverse("opinions:detail", args=[opinion.pk])
-
-
-def url(name: str, obj) -> str:
-    return reverse(f"opinions:{name}", args=[obj.pk])
-
-
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def audits() -> int:
-    return AuditEntry.objects.count()
-
-
-def held(world, *, state=OpinionState.HANDLING, reply_due=None, unit=None, **kw) -> Opinion:
-    """A bare opinion a unit holds, with its assignment (for bulk list tests)."""
-    unit = unit or world.unit
-    reply_due = reply_due or D(2026, 12, 31)
-    opinion = OpinionFactory(
-        station=world.station, state=state, unit=unit, reply_due=reply_due, **kw
-    )
-    assignment = OpinionAssignment.objects.create(
-        opinion=opinion,
-        unit=unit,
-        forwarded_at=timezone.now(),
-        sign_due=reply_due - dt.timedelta(days=20),
-        contact_due=reply_due - dt.timedelta(days=18),
-        reply_due=reply_due,
-        signed_at=timezone.now() if state == OpinionState.HANDLING else None,
-    )
-    opinion.assignment = assignment
-    opinion.save(update_fields=["assignment"])
-    return opinion
-
-
-def pdf_bytes() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-        b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R >>\n"
-        b"startxref\n45\n%%EOF\n"
-    )
-
-
-def png_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (40, 20), (200, 30, 30)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def reply_data(**overrides) -> dict:
@@ -212,13 +146,7 @@ def test_unit_inbox_query_count_is_pinned(client, world, django_assert_num_queri
 
 
 def panel(rf, user, opinion) -> tuple[dict, str]:
-    request = rf.get("/")
-    request.user = user
-    opinion = Opinion.objects.select_related("assignment", "unit", "region").get(pk=opinion.pk)
-    ctx = unit_panel_context(request, opinion)
-    return ctx, render_to_string(
-        "opinions/includes/unit_panel.html", {"opinion": opinion, **ctx}, request=request
-    )
+    return render_panel(rf, user, opinion, unit_panel_context, "opinions/includes/unit_panel.html")
 
 
 def test_unit_panel_follows_the_state(rf, world):
@@ -273,14 +201,15 @@ def test_unit_post_matrix(client, world, name):
     opinion = drive(world, submit(world), state)
     target = url(name, opinion)
     before = audits()
-    assert_login_redirect(client.post(target, data()))
-    # Not visible: no role, another unit (near or far), another city's office.
-    for user in (world.nobody, world.district_unit_staff, world.far_unit_staff, world.far_office):
-        assert post_as(client, user, target, data()).status_code == 404
-    # Visible but not theirs to handle.
-    for user in (world.office, world.leader, world.station_staff):
-        assert post_as(client, user, target, data()).status_code == 403
-    assert audits() == before
+    assert_post_refused(
+        client,
+        target,
+        data(),
+        # Not visible: no role, another unit (near or far), another city's office.
+        hidden=(world.nobody, world.district_unit_staff, world.far_unit_staff, world.far_office),
+        # Visible but not theirs to handle.
+        forbidden=(world.office, world.leader, world.station_staff),
+    )
     assert get_as(client, world.unit_staff, target).status_code == 405
     response = post_as(client, world.unit_staff, target, data())
     assert response.status_code == 302
@@ -442,8 +371,8 @@ def test_reply_with_attachments(client, world, settings):
         {
             **reply_data(),
             "attachments": [
-                SimpleUploadedFile("回复函.pdf", pdf_bytes(), "application/pdf"),
-                SimpleUploadedFile("现场.png", png_bytes(), "image/png"),
+                SimpleUploadedFile("回复函.pdf", minimal_pdf(), "application/pdf"),
+                SimpleUploadedFile("现场.png", image(size=(40, 20)), "image/png"),
             ],
         },
     )
@@ -470,7 +399,7 @@ def test_reply_with_attachments(client, world, settings):
     ("files", "message"),
     [
         (
-            lambda: [SimpleUploadedFile(f"{i}.pdf", pdf_bytes()) for i in range(6)],
+            lambda: [SimpleUploadedFile(f"{i}.pdf", minimal_pdf()) for i in range(6)],
             "最多上传 5 个附件",
         ),
         (lambda: [SimpleUploadedFile("报告.pdf", b"<html>not a pdf</html>")], "报告.pdf"),

@@ -20,6 +20,7 @@ from minqing.core.models import AuditEntry
 from minqing.opinions.models import Channel, MeetingRequest, Opinion, OpinionFile
 from minqing.stations.states import StationStatus
 from tests.opinions.factories import VALID_TEXT
+from tests.opinions.helpers import jpeg_with_gps, named
 from tests.stations.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,22 +30,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def station_url(world) -> str:
     return reverse("citizen:station_submit", args=[world.station.code])
-
-
-def jpeg_with_exif(size=(64, 48)) -> bytes:
-    img = Image.new("RGB", size, (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "TestPhoneMaker"  # Make
-    exif[0x8825] = {1: "N", 2: (30.0, 15.0, 0.0), 3: "E", 4: (120.0, 10.0, 0.0)}  # GPS
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", exif=exif)
-    return buf.getvalue()
-
-
-def upload(data: bytes, name: str = "现场.jpg"):
-    f = io.BytesIO(data)
-    f.name = name
-    return f
 
 
 def form_data(**overrides) -> dict:
@@ -88,7 +73,7 @@ def test_station_form_renders_for_a_phone(client, world):
 
 def test_station_submit_with_a_photo_stores_it_without_exif(client, world):
     data = form_data(latitude="30.251234", longitude="120.161234")
-    data["photos"] = [upload(jpeg_with_exif())]
+    data["photos"] = [named(jpeg_with_gps(), "现场.jpg")]
     before = AuditEntry.objects.count()
     response = client.post(station_url(world), data)
     assert response.status_code == 302
@@ -103,7 +88,7 @@ def test_station_submit_with_a_photo_stores_it_without_exif(client, world):
     photo = OpinionFile.objects.get(opinion=opinion)
     stored = photo.file.read()
     assert photo.content_type == "image/jpeg"
-    assert b"TestPhoneMaker" not in stored and b"Exif" not in stored
+    assert b"MinqingCam" not in stored and b"Exif" not in stored
     im = Image.open(io.BytesIO(stored))
     assert dict(im.getexif()) == {}
     assert "现场" not in photo.file.name  # random stored name
@@ -261,7 +246,7 @@ def test_every_field_error_is_in_chinese_and_keeps_the_input(
 
 def test_all_errors_at_once_and_photos_must_be_chosen_again(client, world):
     data = form_data(text="", kind=None, citizen_phone="1", consent=None)
-    data["photos"] = [upload(jpeg_with_exif())]
+    data["photos"] = [named(jpeg_with_gps(), "现场.jpg")]
     response = client.post(station_url(world), data)
     errors = response.context["form"].errors
     assert {"text", "kind", "citizen_phone", "consent"} <= set(errors)
@@ -278,9 +263,9 @@ def test_all_errors_at_once_and_photos_must_be_chosen_again(client, world):
 )
 def test_bad_photos_are_refused_with_a_message(client, world, payload, message):
     if payload is None:
-        payload = jpeg_with_exif((300, 200))[:200]
+        payload = jpeg_with_gps((300, 200))[:200]
     data = form_data()
-    data["photos"] = [upload(payload, "a.jpg")]
+    data["photos"] = [named(payload, "a.jpg")]
     response = client.post(station_url(world), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["photos"])
@@ -290,7 +275,7 @@ def test_bad_photos_are_refused_with_a_message(client, world, payload, message):
 
 def test_more_than_six_photos_are_refused(client, world):
     data = form_data()
-    data["photos"] = [upload(jpeg_with_exif(), f"{i}.jpg") for i in range(7)]
+    data["photos"] = [named(jpeg_with_gps(), f"{i}.jpg") for i in range(7)]
     response = client.post(station_url(world), data)
     assert response.status_code == 200
     assert "最多上传 6 张照片" in response.content.decode()
@@ -420,7 +405,7 @@ def test_invalid_forms_do_not_use_up_the_allowance(client, world, settings):
 
 # --- hostile uploads ----------------------------------------------------------------
 
-_JPEG = jpeg_with_exif((40, 30))
+_JPEG = jpeg_with_gps((40, 30))
 
 
 @hsettings(
@@ -443,7 +428,7 @@ _JPEG = jpeg_with_exif((40, 30))
 )
 def test_random_and_truncated_photos_never_give_a_500(client, world, blobs):
     data = form_data()
-    data["photos"] = [upload(b, f"{i}.jpg") for i, b in enumerate(blobs)]
+    data["photos"] = [named(b, f"{i}.jpg") for i, b in enumerate(blobs)]
     response = client.post(station_url(world), data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:

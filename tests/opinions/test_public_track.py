@@ -5,7 +5,6 @@ photo view — never a name, a phone number or a staff note."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
@@ -13,7 +12,6 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from minqing.core import codes
 from minqing.opinions import actions, uploads
@@ -27,6 +25,7 @@ from minqing.opinions.models import (
     Satisfaction,
 )
 from tests.opinions.factories import REPLY_TEXT, citizen_data, drive, submit
+from tests.opinions.helpers import image, named
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +34,7 @@ LAST4 = PHONE[-4:]
 
 
 def jpeg(color=(10, 120, 200)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (32, 24), color).save(buf, "JPEG")
-    return buf.getvalue()
-
-
-def named(data: bytes, name: str):
-    f = io.BytesIO(data)
-    f.name = name
-    return f
+    return image("JPEG", (32, 24), color)
 
 
 def verify(client: Client, opinion, last4: str = LAST4):

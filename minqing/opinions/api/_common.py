@@ -16,6 +16,7 @@ from ninja.params.models import Param as _Param
 from minqing.core.models import Region
 from minqing.opinions import uploads
 from minqing.opinions.models import Opinion
+from minqing.opinions.validation import clean_intake
 from minqing.stations.models import Station
 from minqing.stations.selectors import station_public_get
 
@@ -85,15 +86,7 @@ def clean_files(files, intake_check=None, *, attachments: bool = False) -> list:
             return uploads.clean_photos(files)
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(_("最多上传 %(n)s 个附件") % {"n": MAX_ATTACHMENTS})
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(uploads.clean_attachment(upload))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return uploads.clean_attachments(files)
     except ValidationError as exc:
         field = "attachments" if attachments else "photos"
         errors = {field: exc.messages}
@@ -124,6 +117,16 @@ def matter(payload) -> dict:
     fields = {"text", "kind", "category", "address", "latitude", "longitude"}
     fields |= {"citizen_name", "citizen_phone", "consent"} & set(type(payload).model_fields)
     return {**payload.dict(include=fields), "photos": []}
+
+
+def intake_data(payload, photos, region: Region | None = None, **checks) -> dict:
+    """``matter(payload)`` with its photos verified. Given the ``region``, a refused photo
+    is reported together with what ``clean_intake`` (with ``checks``) finds in the other
+    fields."""
+    data = matter(payload)
+    check = None if region is None else (lambda: clean_intake(data, region=region, **checks))
+    data["photos"] = clean_files(photos or [], check)
+    return data
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:

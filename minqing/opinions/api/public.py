@@ -21,7 +21,7 @@ from minqing.opinions.api._common import (
     JsonOrForm,
     both_bodies,
     by_token,
-    clean_files,
+    intake_data,
     matter,
     public_station,
     region_by_code,
@@ -39,7 +39,7 @@ from minqing.opinions.schemas import (
     SubmittedOut,
     TrackIn,
 )
-from minqing.opinions.validation import categories, clean_intake
+from minqing.opinions.validation import categories
 from minqing.people.models import Deputy
 
 router = Router(tags=["opinions-public"])
@@ -206,13 +206,7 @@ def submit_opinion(
         if not payload.region_code.strip():
             raise ValidationError({"station_code": [_("请提供联络站代码或区划代码")]})
         region = region_by_code(payload.region_code, "region_code")
-    data = matter(payload)
-    data["photos"] = clean_files(
-        photos or [],
-        lambda: clean_intake(
-            data, region=station.region if station else region, require_consent=True
-        ),
-    )
+    data = intake_data(payload, photos, station.region if station else region, require_consent=True)
     opinion = actions.opinion_submit(
         actor=None,
         data=data,

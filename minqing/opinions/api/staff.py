@@ -2,6 +2,8 @@
 by staff and deputies, every step of the loop, extensions and meetings — scoped like the
 pages: outside the caller's sight 404, in sight but not theirs to act on 403."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from minqing.opinions.api._common import (
     both_bodies,
     by_token,
     clean_files,
-    matter,
+    intake_data,
     region_by_code,
 )
 from minqing.opinions.models import (
@@ -49,7 +51,7 @@ from minqing.opinions.schemas import (
     ReplyIn,
     ReturnIn,
 )
-from minqing.opinions.validation import categories, clean_intake
+from minqing.opinions.validation import categories
 from minqing.people.models import HandlingUnit
 from minqing.stations.models import Station
 
@@ -80,6 +82,14 @@ def _detail(request: HttpRequest, opinion: Opinion) -> Opinion:
 
 def _visible(request: HttpRequest, opinion_id: int) -> Opinion:
     return selectors.opinion_get_visible(request.user, opinion_id)
+
+
+def _step(request: HttpRequest, opinion_id: int, action: Callable, **kwargs) -> Opinion:
+    """Run ``action`` as the caller on an opinion they may see (404 otherwise) and
+    answer with the opinion as it is afterwards."""
+    opinion = _visible(request, opinion_id)
+    action(actor=request.user, opinion=opinion, **kwargs)
+    return _detail(request, opinion)
 
 
 # --- staff: lists and detail -------------------------------------------------------------
@@ -159,12 +169,8 @@ def register_opinion(
         region = region_by_code(payload.region_code, "region_code")
     else:
         raise ValidationError({"station_id": [_("请选择联络站或填写区划代码")]})
-    data = matter(payload)
-    data["photos"] = clean_files(
-        photos or [],
-        lambda: clean_intake(
-            data, region=station.region if station else region, require_citizen=False
-        ),
+    data = intake_data(
+        payload, photos, station.region if station else region, require_citizen=False
     )
     opinion = actions.opinion_register(
         actor=request.user,
@@ -204,8 +210,7 @@ def report_opinion(
         station = Station.objects.select_related("region").filter(pk=payload.station_id).first()
         if station is None:
             raise ValidationError({"station_id": [_("联络站不存在")]})
-    data = matter(payload)
-    data["photos"] = clean_files(photos or [])
+    data = intake_data(payload, photos)
     opinion = actions.opinion_report(
         actor=request.user, data=data, station=station, client_token=payload.client_token
     )
@@ -218,44 +223,34 @@ def report_opinion(
 @router.post("/opinions/{int:opinion_id}/answer", response=OpinionDetailOut)
 def answer(request: HttpRequest, opinion_id: int, payload: AnswerIn):
     """Answer on the spot and close (station staff, the station's deputies, office)."""
-    opinion = actions.opinion_answer(
-        actor=request.user,
-        opinion=_visible(request, opinion_id),
+    return _step(
+        request,
+        opinion_id,
+        actions.opinion_answer,
         public_text=payload.public_text,
         resolution=payload.resolution,
         internal_note=payload.internal_note,
     )
-    return _detail(request, opinion)
 
 
 @router.post("/opinions/{int:opinion_id}/escalate", response=OpinionDetailOut)
 def escalate(request: HttpRequest, opinion_id: int, payload: NoteIn):
     """Pass a received opinion to the office for triage."""
-    opinion = actions.opinion_escalate(
-        actor=request.user, opinion=_visible(request, opinion_id), note=payload.note
-    )
-    return _detail(request, opinion)
+    return _step(request, opinion_id, actions.opinion_escalate, note=payload.note)
 
 
 @router.post("/opinions/{int:opinion_id}/to-suggestion", response=OpinionDetailOut)
 def to_suggestion(request: HttpRequest, opinion_id: int, payload: NoteIn):
     """Carry the opinion into a deputy's suggestion (转为代表建议)."""
-    opinion = actions.opinion_to_suggestion(
-        actor=request.user, opinion=_visible(request, opinion_id), note=payload.note
-    )
-    return _detail(request, opinion)
+    return _step(request, opinion_id, actions.opinion_to_suggestion, note=payload.note)
 
 
 @router.post("/opinions/{int:opinion_id}/classify", response=OpinionDetailOut)
 def classify(request: HttpRequest, opinion_id: int, payload: ClassifyIn):
     """Set type and category before forwarding (office)."""
-    opinion = actions.opinion_classify(
-        actor=request.user,
-        opinion=_visible(request, opinion_id),
-        kind=payload.kind,
-        category=payload.category,
+    return _step(
+        request, opinion_id, actions.opinion_classify, kind=payload.kind, category=payload.category
     )
-    return _detail(request, opinion)
 
 
 @router.post("/opinions/{int:opinion_id}/merge", response=OpinionDetailOut)
@@ -279,13 +274,9 @@ def merge(request: HttpRequest, opinion_id: int, payload: MergeIn):
 @router.post("/opinions/{int:opinion_id}/decline", response=OpinionDetailOut)
 def decline(request: HttpRequest, opinion_id: int, payload: DeclineIn):
     """Decline with a referral (litigation, arbitration, emergencies …; office)."""
-    opinion = actions.opinion_decline(
-        actor=request.user,
-        opinion=_visible(request, opinion_id),
-        reason=payload.reason,
-        note=payload.note,
+    return _step(
+        request, opinion_id, actions.opinion_decline, reason=payload.reason, note=payload.note
     )
-    return _detail(request, opinion)
 
 
 @router.post("/opinions/{int:opinion_id}/forward", response=OpinionDetailOut)
@@ -306,31 +297,26 @@ def forward(request: HttpRequest, opinion_id: int, payload: ForwardIn):
 @router.post("/opinions/{int:opinion_id}/sign", response=OpinionDetailOut)
 def sign(request: HttpRequest, opinion_id: int):
     """Sign off a forwarded opinion (签收; the unit holding it)."""
-    opinion = actions.opinion_sign(actor=request.user, opinion=_visible(request, opinion_id))
-    return _detail(request, opinion)
+    return _step(request, opinion_id, actions.opinion_sign)
 
 
 @router.post("/opinions/{int:opinion_id}/return", response=OpinionDetailOut)
 def return_opinion(request: HttpRequest, opinion_id: int, payload: ReturnIn):
     """Return to the office with a reason (the unit holding it; never to another unit)."""
-    opinion = actions.opinion_return(
-        actor=request.user, opinion=_visible(request, opinion_id), reason=payload.reason
-    )
-    return _detail(request, opinion)
+    return _step(request, opinion_id, actions.opinion_return, reason=payload.reason)
 
 
 @router.post("/opinions/{int:opinion_id}/contact", response=OpinionDetailOut)
 def contact(request: HttpRequest, opinion_id: int, payload: ContactIn):
     """Record a contact with the citizen (the unit, while handling)."""
-    opinion = _visible(request, opinion_id)
-    actions.opinion_contact(
-        actor=request.user,
-        opinion=opinion,
+    return _step(
+        request,
+        opinion_id,
+        actions.opinion_contact,
         method=payload.method,
         note=payload.note,
         contacted_at=aware(payload.contacted_at),
     )
-    return _detail(request, opinion)
 
 
 _REPLY_EXAMPLE = {
@@ -369,14 +355,13 @@ def reply(
 @router.post("/opinions/{int:opinion_id}/extensions", response=OpinionDetailOut)
 def request_extension(request: HttpRequest, opinion_id: int, payload: ExtensionIn):
     """Ask the office for more working days (the unit holding it)."""
-    opinion = _visible(request, opinion_id)
-    actions.extension_request(
-        actor=request.user,
-        opinion=opinion,
+    return _step(
+        request,
+        opinion_id,
+        actions.extension_request,
         working_days=payload.working_days,
         reason=payload.reason,
     )
-    return _detail(request, opinion)
 
 
 @router.post("/extensions/{int:extension_id}/decide", response=OpinionDetailOut)

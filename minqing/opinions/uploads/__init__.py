@@ -49,7 +49,7 @@ messages, safe names, bounded reading). Import from the package, not the modules
 """
 
 from minqing.opinions.uploads._common import safe_display_name
-from minqing.opinions.uploads.attachments import clean_attachment
+from minqing.opinions.uploads.attachments import clean_attachment, clean_attachments
 from minqing.opinions.uploads.images import clean_photo, clean_photos
 from minqing.opinions.uploads.images import logger as logger
 from minqing.opinions.uploads.results import CleanFile, CleanImage
@@ -58,6 +58,7 @@ __all__ = [
     "CleanFile",
     "CleanImage",
     "clean_attachment",
+    "clean_attachments",
     "clean_photo",
     "clean_photos",
     "safe_display_name",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterable
+from typing import Literal, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ MiB = 1024 * 1024
 ImageExtension = Literal["jpg", "png", "webp"]
 FileExtension = Literal["jpg", "png", "webp", "pdf"]
 Kind = Literal["photo", "attachment"]
+T = TypeVar("T")
 
 
 class Upload(Protocol):
@@ -153,3 +155,30 @@ def _read_limited(upload: Upload, limit: int) -> bytes | None:
     if len(data) > limit:
         return None
     return data
+
+
+def _read_upload(upload: Upload, kind: Kind, limit: int) -> tuple[str, bytes]:
+    """The upload's name for messages and its bytes; refused when it is larger than
+    ``limit`` or empty."""
+    name = _name_for_messages(upload)
+    data = _read_limited(upload, limit)
+    if data is None:
+        raise _refuse(kind, "too_large", name, limit=_format_bytes(limit))
+    if not data:
+        raise _refuse(kind, "empty", name)
+    return name, data
+
+
+def _clean_each(files: Iterable[Upload], clean: Callable[[Upload], T]) -> list[T]:
+    """``clean`` every file of one submission, reporting all problems at once: one
+    ValidationError with the message of every refused file."""
+    cleaned: list[T] = []
+    errors: list[ValidationError] = []
+    for upload in files:
+        try:
+            cleaned.append(clean(upload))
+        except ValidationError as exc:
+            errors.extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

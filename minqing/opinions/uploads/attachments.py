@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 from django.utils.translation import gettext
 
 from minqing.opinions.uploads._common import (
     Upload,
     _attachment_max_bytes,
-    _format_bytes,
-    _name_for_messages,
-    _read_limited,
+    _clean_each,
+    _read_upload,
     _refuse,
     safe_display_name,
 )
@@ -62,13 +62,7 @@ def clean_attachment(upload: Upload) -> CleanFile:
     ``MINQING_ATTACHMENT_MAX_BYTES``. Raises ValidationError with a Chinese message for
     anything else; never any other exception for bad input.
     """
-    name = _name_for_messages(upload)
-    limit = _attachment_max_bytes()
-    data = _read_limited(upload, limit)
-    if data is None:
-        raise _refuse("attachment", "too_large", name, limit=_format_bytes(limit))
-    if not data:
-        raise _refuse("attachment", "empty", name)
+    name, data = _read_upload(upload, "attachment", _attachment_max_bytes())
     if data.startswith(b"%PDF-"):
         if not _looks_like_pdf(data):
             raise _refuse("attachment", "corrupt", name)
@@ -94,3 +88,10 @@ def clean_attachment(upload: Upload) -> CleanFile:
         width=image.width,
         height=image.height,
     )
+
+
+def clean_attachments(files: Iterable[Upload]) -> list[CleanFile]:
+    """Clean every attachment of one reply, reporting all problems at once: raises one
+    ValidationError with the message of every refused file. How many files a reply may
+    carry is the caller's to check, before calling this."""
+    return _clean_each(files, clean_attachment)

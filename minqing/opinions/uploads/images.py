@@ -18,13 +18,12 @@ from minqing.opinions.uploads._common import (
     ImageExtension,
     Kind,
     Upload,
-    _format_bytes,
+    _clean_each,
     _max_pixels,
     _max_side,
-    _name_for_messages,
     _photo_max_bytes,
     _photo_max_count,
-    _read_limited,
+    _read_upload,
     _refuse,
     _too_many_pixels,
 )
@@ -238,13 +237,7 @@ def clean_photo(upload: Upload) -> CleanImage:
     ``MINQING_PHOTO_MAX_SIDE``). Raises ValidationError with a Chinese message for
     anything else; never any other exception for bad input.
     """
-    name = _name_for_messages(upload)
-    limit = _photo_max_bytes()
-    data = _read_limited(upload, limit)
-    if data is None:
-        raise _refuse("photo", "too_large", name, limit=_format_bytes(limit))
-    if not data:
-        raise _refuse("photo", "empty", name)
+    name, data = _read_upload(upload, "photo", _photo_max_bytes())
     fmt = _sniff_image(data)
     if fmt is None:
         raise _refuse("photo", "unsupported", name)
@@ -267,13 +260,4 @@ def clean_photos(files: Iterable[Upload], max_count: int | None = None) -> list[
             code="too_many_files",
             params={"count": max_count},
         )
-    cleaned: list[CleanImage] = []
-    errors: list[ValidationError] = []
-    for upload in files:
-        try:
-            cleaned.append(clean_photo(upload))
-        except ValidationError as exc:
-            errors.extend(exc.error_list)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return _clean_each(files, clean_photo)

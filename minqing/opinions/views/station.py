@@ -62,6 +62,20 @@ def _is_opinion_reader(user) -> bool:
     return perms.deputy_of(user) is not None or has_perm(user, "opinions.view_opinion")
 
 
+def _render_list(
+    request: HttpRequest, template: str, form, qs, categories: list, **context
+) -> HttpResponse:
+    """One page of the opinions ``qs``, with their photo counts and category names,
+    under the filter ``form``."""
+    page_obj, querystring = paginate(request, with_photo_count(qs))
+    page_obj.object_list = decorate(page_obj.object_list, dict(categories))
+    return render(
+        request,
+        template,
+        {"form": form, "page_obj": page_obj, "querystring_without_page": querystring, **context},
+    )
+
+
 # --- home, inbox, list ------------------------------------------------------------------
 
 
@@ -90,21 +104,16 @@ def station_inbox(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您没有处理联络站民情的权限"))
     categories = category_choices(reader_region(user))
     form = InboxFilterForm(request.GET or None, categories=categories)
-    params = form.params()
-    qs = with_photo_count(selectors.filter_opinions(selectors.inbox_station(user), **params))
-    page_obj, querystring = paginate(request, qs)
-    page_obj.object_list = decorate(page_obj.object_list, dict(categories))
-    return render(
+    qs = selectors.filter_opinions(selectors.inbox_station(user), **form.params())
+    return _render_list(
         request,
         "opinions/station_inbox.html",
-        {
-            "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
-            "open_meetings": selectors.open_meetings(user).count(),
-            "can_register": can_register_anywhere(user),
-            "can_report": perms.can_raise_as_deputy(user),
-        },
+        form,
+        qs,
+        categories,
+        open_meetings=selectors.open_meetings(user).count(),
+        can_register=can_register_anywhere(user),
+        can_report=perms.can_raise_as_deputy(user),
     )
 
 
@@ -126,17 +135,13 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
         station_id=station.pk if station else None,
         **params,
     )
-    page_obj, querystring = paginate(request, with_photo_count(qs))
-    page_obj.object_list = decorate(page_obj.object_list, dict(categories))
-    return render(
+    return _render_list(
         request,
         "opinions/list.html",
-        {
-            "form": form,
-            "page_obj": page_obj,
-            "querystring_without_page": querystring,
-            "can_register": can_register_anywhere(user),
-        },
+        form,
+        qs,
+        categories,
+        can_register=can_register_anywhere(user),
     )
 
 
@@ -146,6 +151,20 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 def _require_register(user) -> None:
     if not can_register_anywhere(user):
         raise PermissionDenied(_("您没有登记民情的权限"))
+
+
+def _intake_form(
+    request: HttpRequest, form_class: type[RegisterForm] | type[ReportForm]
+) -> RegisterForm | ReportForm:
+    """``form_class`` bound to the POST and its files (unbound on a GET), offering the
+    stations and the categories of the reader."""
+    posted = request.method == "POST"
+    return form_class(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        user=request.user,
+        categories=category_choices(reader_region(request.user)),
+    )
 
 
 def _intake_data(cleaned: dict, **extra) -> dict:
@@ -162,13 +181,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """Register one opinion a citizen brought in (walk-in, booth, phone, letter …)."""
     user = request.user
     _require_register(user)
-    posted = request.method == "POST"
-    form = RegisterForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        user=user,
-        categories=category_choices(reader_region(user)),
-    )
+    form = _intake_form(request, RegisterForm)
     saved = submit_form(
         request,
         form,
@@ -280,13 +293,7 @@ def report(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.can_raise_as_deputy(user):
         raise PermissionDenied(_("只有人大代表可以随手拍"))
-    posted = request.method == "POST"
-    form = ReportForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        user=user,
-        categories=category_choices(reader_region(user)),
-    )
+    form = _intake_form(request, ReportForm)
     saved = submit_form(
         request,
         form,
