@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from minqing.core import audit
@@ -157,6 +157,12 @@ def build_demo(
             note=f"演示数据 {places.PROVINCE_NAME}（{size}，种子 {seed}）",
         )
         lap("民情", mark)
+        if connection.vendor == "postgresql":
+            # Hundreds of thousands of rows just arrived in tables the planner last saw
+            # (if ever) nearly empty: without fresh statistics it picks nested loops
+            # over sequential scans and a measures query runs for minutes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     return DemoResult(
         size=size,
         seed=seed,
