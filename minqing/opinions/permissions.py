@@ -3,14 +3,15 @@
 Staff reach opinions through ``core.permissions`` grants: congress staff across their
 region, station staff at their station (or region), unit staff for the opinions their
 unit currently holds. A deputy reaches them by sitting at a station: the opinions of
-the stations they sit at (进站代表), the ones they raised themselves (随手拍), and the
-meetings citizens asked of them. Actions, selectors and pages all ask here.
+the stations they sit at (进站代表), those raised in the villages and grids they keep in
+touch with (联系网格), the ones they raised themselves (随手拍), and the meetings citizens
+asked of them. Actions, selectors and pages all ask here.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from minqing.accounts.models import Role
@@ -35,11 +36,12 @@ def deputy_of(user):
         return None
     cached = getattr(user, "_minqing_deputy", False)
     if cached is False:
-        from minqing.people.models import Deputy, DeputyStatus
+        from minqing.people.models import Deputy, DeputyGrid, DeputyStatus
 
+        grids = DeputyGrid.objects.select_related("region")
         cached = (
             Deputy.objects.filter(user=user, status=DeputyStatus.ACTIVE)
-            .prefetch_related("station_memberships")
+            .prefetch_related("station_memberships", Prefetch("grid_assignments", grids))
             .first()
         )
         user._minqing_deputy = cached
@@ -53,6 +55,22 @@ def deputy_station_ids(user) -> set[int]:
     return {m.station_id for m in deputy.station_memberships.all()}
 
 
+def deputy_grid_paths(user) -> list[str]:
+    """Region paths of the villages and grids the user's deputy keeps in touch with."""
+    deputy = deputy_of(user)
+    if deputy is None:
+        return []
+    return [g.region.path for g in deputy.grid_assignments.all()]
+
+
+def grid_q(user) -> Q:
+    """Opinions raised in the deputy's grids (an always-false Q when there are none)."""
+    q = Q(pk__in=[])
+    for path in deputy_grid_paths(user):
+        q |= Q(region__path__startswith=path)
+    return q
+
+
 def _deputy_q(user) -> Q | None:
     deputy = deputy_of(user)
     if deputy is None:
@@ -61,6 +79,7 @@ def _deputy_q(user) -> Q | None:
         Q(station_id__in=deputy_station_ids(user))
         | Q(raised_by_deputy=deputy)
         | Q(meeting__deputy=deputy)
+        | grid_q(user)
     )
 
 
@@ -74,7 +93,8 @@ def visible(qs: QuerySet[Opinion], user, perm: str = "opinions.view_opinion") ->
 
 
 def can(user, perm: str, opinion: Opinion) -> bool:
-    """Whether ``user`` holds ``perm`` on ``opinion`` (grant or deputy of its station)."""
+    """Whether ``user`` holds ``perm`` on ``opinion`` (grant, or deputy of its station or
+    of a grid it was raised in)."""
     if has_perm(user, perm, opinion):
         return True
     if perm not in DEPUTY_PERMISSIONS:
@@ -83,6 +103,8 @@ def can(user, perm: str, opinion: Opinion) -> bool:
     if deputy is None:
         return False
     if opinion.station_id in deputy_station_ids(user) or opinion.raised_by_deputy_id == deputy.pk:
+        return True
+    if any(opinion.region.path.startswith(p) for p in deputy_grid_paths(user)):
         return True
     meeting = MeetingRequest.objects.filter(opinion=opinion).only("deputy_id").first()
     return meeting is not None and meeting.deputy_id == deputy.pk

@@ -81,11 +81,13 @@ def filter_opinions(
 
 
 def inbox_station(user) -> QuerySet[Opinion]:
-    """The station/deputy inbox: opinions received at the reader's stations that no
-    one has settled yet, oldest first (the one waiting longest comes first)."""
+    """The station/deputy inbox: opinions received at the reader's stations, or (for a
+    deputy) raised in the villages and grids they keep in touch with, that no one has
+    settled yet, oldest first (the one waiting longest comes first). Opinions with no
+    station outside a deputy's grids stay in the office's triage inbox."""
     return (
         opinions_visible(user, "opinions.answer")
-        .filter(state=OpinionState.RECEIVED, station__isnull=False)
+        .filter(Q(station__isnull=False) | perms.grid_q(user), state=OpinionState.RECEIVED)
         .order_by("created_at", "id")
     )
 

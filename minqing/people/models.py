@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +194,33 @@ class DeputyGroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} · {self.deputy}"
+
+
+class DeputyGrid(models.Model):
+    """A deputy's assignment to a village (社区/村) or grid (网格) they keep in touch with
+    (联系网格): the deputy sees the opinions raised there, as for their stations."""
+
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="grid_assignments"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="deputy_grids"
+    )
+    since = models.DateField(_("联系起始日期"), default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCOPE = Scope(region="region")
+
+    class Meta:
+        verbose_name = _("代表联系网格")
+        verbose_name_plural = _("代表联系网格")
+        ordering = ["region__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "region"], name="people_deputy_grid_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} · {self.region}"
 
 
 class UnitKind(models.TextChoices):

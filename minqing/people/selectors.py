@@ -20,6 +20,7 @@ from minqing.people.models import (
     Congress,
     Deputy,
     DeputyContact,
+    DeputyGrid,
     DeputyGroup,
     DeputyGroupMembership,
     HandlingUnit,
@@ -156,6 +157,52 @@ def deputy_stations_of(deputy: Deputy) -> list:
     return list(
         deputy.station_memberships.select_related("station__region").order_by("station__name")
     )
+
+
+GRID_CHOICES_LIMIT = 300
+
+
+def deputy_grids_of(deputy: Deputy) -> list[DeputyGrid]:
+    """The villages and grids the deputy keeps in touch with (联系网格), with each
+    region's parent, for a caller who may already see the deputy."""
+    return list(DeputyGrid.objects.filter(deputy=deputy).select_related("region__parent"))
+
+
+def grid_regions_choosable(
+    user, deputy: Deputy, *, limit: int = GRID_CHOICES_LIMIT
+) -> list[Region] | None:
+    """Villages and grids under the deputy's own region that ``user`` may see
+    (``core.view_region``) and could assign the deputy to, as a tree. None when there
+    are more than ``limit``: the page then asks for a region code instead."""
+    qs = scope(
+        Region.objects.within(deputy.region)
+        .filter(level__in=(RegionLevel.VILLAGE, RegionLevel.GRID), is_active=True)
+        .select_related("parent"),
+        user,
+        "core.view_region",
+    ).order_by("path")
+    regions = list(qs[: limit + 1])
+    return None if len(regions) > limit else regions
+
+
+def grid_region_for(user, deputy: Deputy, code: str) -> Region | None:
+    """The region with ``code`` under the deputy's own region that ``user`` may see, or
+    None (absent, elsewhere or out of scope alike: existence is not revealed)."""
+    code = code.strip()
+    if not code:
+        return None
+    qs = scope(Region.objects.within(deputy.region).filter(code=code), user, "core.view_region")
+    return qs.first()
+
+
+def deputy_grid_get_visible(user, pk: int) -> DeputyGrid:
+    """One grid assignment of a deputy ``user`` may see (``people.view_deputy``);
+    Http404 otherwise."""
+    visible = scope(Deputy.objects.all(), user, VIEW_DEPUTY)
+    try:
+        return DeputyGrid.objects.select_related("deputy", "region").get(pk=pk, deputy__in=visible)
+    except DeputyGrid.DoesNotExist:
+        raise Http404("grid") from None
 
 
 def sector_choices(user) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minqing.people import views
+from minqing.people import views, views_grids
 
 app_name = "people"
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("deputies/<int:pk>/edit/", views.deputy_edit, name="deputy_edit"),
     path("deputies/<int:pk>/end-term/", views.deputy_end_term, name="deputy_end_term"),
     path("deputies/<int:pk>/link-user/", views.deputy_link_user, name="deputy_link_user"),
+    path("deputies/<int:pk>/grids/", views_grids.deputy_grid_add, name="deputy_grid_add"),
+    path(
+        "deputies/grids/<int:pk>/remove/",
+        views_grids.deputy_grid_remove,
+        name="deputy_grid_remove",
+    ),
     path("groups/", views.group_list, name="group_list"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),

@@ -114,6 +114,7 @@ def deputy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deputy = selectors.deputy_get_visible(user, pk)
     can_edit = has_perm(user, MANAGE_DEPUTY, deputy)
     can_see_contact = has_perm(user, VIEW_CONTACT, deputy)
+    can_manage_grids = can_edit and deputy.status == DeputyStatus.ACTIVE
     return render(
         request,
         "people/deputy_detail.html",
@@ -123,6 +124,11 @@ def deputy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": selectors.deputy_contact_visible(user, deputy) if can_see_contact else None,
             "memberships": selectors.deputy_groups_of(deputy),
             "station_memberships": selectors.deputy_stations_of(deputy),
+            "grids": selectors.deputy_grids_of(deputy),
+            "can_manage_grids": can_manage_grids,
+            "grid_choices": (
+                selectors.grid_regions_choosable(user, deputy) if can_manage_grids else None
+            ),
             "can_edit": can_edit,
             "can_end_term": can_edit and deputy.status == DeputyStatus.ACTIVE,
             "link_form": UsernameForm() if can_edit else None,

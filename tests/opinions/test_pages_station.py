@@ -158,8 +158,9 @@ def test_station_inbox_query_count_for_a_deputy(client, world, django_assert_num
     client.force_login(world.deputy_user)
     url = reverse("opinions:station_inbox")
     client.get(url)
-    # session, user, grants, deputy + seats, count, page, open meetings, region settings.
-    with django_assert_num_queries(9):
+    # session, user, grants, deputy + seats + grids (联系网格), count, page, open meetings,
+    # region settings.
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["page_obj"]) == n
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from minqing.accounts.models import Role, RoleGrant, User
-from minqing.core.models import Region
-from minqing.people.models import Deputy, HandlingUnit
+from minqing.core.models import Region, RegionLevel
+from minqing.people.models import Deputy, DeputyGrid, HandlingUnit
 from minqing.stations.models import Station
 
 DEMO_PASSWORD = "minqing-demo"
@@ -61,4 +61,18 @@ def create_demo_users(
         if username == "daibiao":
             Deputy.objects.filter(pk=deputy.pk).update(user=user)
             deputy.user = user
+            _assign_demo_grid(deputy, station)
     return logins
+
+
+def _assign_demo_grid(deputy: Deputy, station: Station) -> None:
+    """The demo deputy also keeps in touch with one village of the station's street
+    (联系网格), so web-form opinions from there reach their inbox."""
+    village = (
+        Region.objects.within(station.region)
+        .filter(level=RegionLevel.VILLAGE, is_active=True)
+        .order_by("path")
+        .first()
+    )
+    if village is not None:
+        DeputyGrid.objects.get_or_create(deputy=deputy, region=village)

@@ -1,5 +1,5 @@
-"""Writes of people data: deputies, deputy groups, handling units and their staff,
-congresses and terms, and the roster / unit-list imports.
+"""Writes of people data: deputies and their grids (联系网格), deputy groups, handling
+units and their staff, congresses and terms, and the roster / unit-list imports.
 
 Each action checks its own permission (``core.permissions.require``), validates (raising
 ``ValidationError`` with Chinese messages keyed by field), writes, and records exactly
@@ -28,6 +28,7 @@ from minqing.people.actions.deputies import (
     deputy_link_user,
     deputy_update,
 )
+from minqing.people.actions.grids import deputy_grid_assign, deputy_grid_remove
 from minqing.people.actions.groups import (
     GROUP_FIELDS,
     deputy_group_create,
@@ -60,6 +61,8 @@ __all__ = [
     "congress_rename",
     "deputy_create",
     "deputy_end_term",
+    "deputy_grid_assign",
+    "deputy_grid_remove",
     "deputy_group_create",
     "deputy_group_member_add",
     "deputy_group_member_remove",
