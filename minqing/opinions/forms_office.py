@@ -156,8 +156,9 @@ class OfficeFilterForm(forms.Form):
             region = next((r for r in self.regions if r.code == code), None)
             if region is None:
                 region = Region.objects.filter(code=code).first()
-            # An unknown code matches nothing rather than everything.
-            out["region"] = region or Region(path="\x00")
+            # An unknown code matches nothing rather than everything: real paths start
+            # with a code, never with "/" (and PostgreSQL refuses NUL in text).
+            out["region"] = region or Region(path="/")
         return out
 
 
