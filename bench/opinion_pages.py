@@ -437,6 +437,8 @@ def _explain(queries: list[dict]) -> None:
 
 def _markdown(results: dict[tuple[str, str], tuple[float, int]]) -> None:
     """The same figures as a Markdown table: one row per page, a column pair per user."""
+    if not results:
+        return
     who = [u for u in (*USERS, "anonymous") if any(k[1] == u for k in results)]
     labels = list(dict.fromkeys(k[0] for k in results))
     print()
