@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "minqing.people",
     "minqing.stations",
     "minqing.opinions",
+    "minqing.suggestions",
     "minqing.notify",
 ]
 

@@ -44,9 +44,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "opinions.answer",
         "opinions.triage",
         "opinions.view_measures",
+        "suggestions.view_suggestion",
+        "suggestions.view_contact",
+        "suggestions.manage",
+        "suggestions.view_stats",
     },
     Role.LEADER: VIEW_REFERENCE
-    | {"core.view_audit", "opinions.view_opinion", "opinions.view_measures"},
+    | {
+        "core.view_audit",
+        "opinions.view_opinion",
+        "opinions.view_measures",
+        "suggestions.view_suggestion",
+        "suggestions.view_stats",
+    },
     Role.STATION_STAFF: VIEW_REFERENCE
     | {
         "stations.manage_station",
@@ -64,6 +74,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "opinions.view_opinion",
         "opinions.view_contact",
         "opinions.handle",
+        "suggestions.view_suggestion",
+        "suggestions.view_contact",
+        "suggestions.handle",
     },
     # A deputy's opinions are those of the stations they sit at (opinions.permissions).
     Role.DEPUTY: VIEW_REFERENCE,

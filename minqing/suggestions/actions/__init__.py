@@ -1,0 +1,74 @@
+"""Every write of the motion and suggestion workflow (DOMAIN §4), by who takes it.
+
+Each action checks permission, moves the state through ``states.py``, writes exactly
+one audit entry and notifies on commit.
+"""
+
+from minqing.suggestions.actions.deputy import (
+    signer_agree_withdraw,
+    signer_confirm,
+    signer_decline,
+    signer_refuse_withdraw,
+    suggestion_create,
+    suggestion_feedback,
+    suggestion_invite,
+    suggestion_submit,
+    suggestion_update,
+    suggestion_withdraw,
+)
+from minqing.suggestions.actions.office import (
+    Plan,
+    extension_decide,
+    motion_decide,
+    reassign_decide,
+    suggestion_accept,
+    suggestion_assign,
+    suggestion_close,
+    suggestion_reject,
+    suggestion_supervise,
+    suggestions_assign_batch,
+)
+from minqing.suggestions.actions.system import commitments_carry_over, suggestion_close_unrated
+from minqing.suggestions.actions.unit import (
+    assignment_accept,
+    assignment_contact,
+    cohandler_view,
+    commitment_fulfil,
+    commitment_progress,
+    extension_request,
+    reassign_request,
+    suggestion_reply,
+)
+
+__all__ = [
+    "Plan",
+    "assignment_accept",
+    "assignment_contact",
+    "cohandler_view",
+    "commitment_fulfil",
+    "commitment_progress",
+    "commitments_carry_over",
+    "extension_decide",
+    "extension_request",
+    "motion_decide",
+    "reassign_decide",
+    "reassign_request",
+    "signer_agree_withdraw",
+    "signer_confirm",
+    "signer_decline",
+    "signer_refuse_withdraw",
+    "suggestion_accept",
+    "suggestion_assign",
+    "suggestion_close",
+    "suggestion_close_unrated",
+    "suggestion_create",
+    "suggestion_feedback",
+    "suggestion_invite",
+    "suggestion_reject",
+    "suggestion_reply",
+    "suggestion_submit",
+    "suggestion_supervise",
+    "suggestion_update",
+    "suggestion_withdraw",
+    "suggestions_assign_batch",
+]
