@@ -84,6 +84,8 @@ def _register() -> None:
     from minqing.opinions.measures_api import router as opinion_measures_router
     from minqing.people.api import router as people_router
     from minqing.stations.api import router as stations_router
+    from minqing.suggestions.api import router as suggestions_router
+    from minqing.suggestions.stats_api import router as suggestion_stats_router
 
     api.add_router("/core/", core_router)
     api.add_router("/accounts/", accounts_router)
@@ -91,6 +93,8 @@ def _register() -> None:
     api.add_router("/stations/", stations_router)
     api.add_router("/opinions/", opinions_router)
     api.add_router("/opinions/measures/", opinion_measures_router)
+    api.add_router("/suggestions/", suggestions_router)
+    api.add_router("/suggestions/stats/", suggestion_stats_router)
     api.add_router("/notify/", notify_router)
 
 

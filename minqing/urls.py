@@ -16,6 +16,8 @@ urlpatterns = [
     path("s/", include("minqing.stations.public_urls")),
     path("o/", include("minqing.opinions.public_urls")),
     path("opinions/", include("minqing.opinions.urls")),
+    path("suggestions/", include("minqing.suggestions.urls")),
+    path("public/suggestions/", include("minqing.suggestions.public_urls")),
     path("notify/", include("minqing.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
