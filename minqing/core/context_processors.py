@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict:
             "calendar": holds_at_root(user, "core.manage_calendar"),
             "admin": user.is_staff,
             **_opinion_nav(user),
+            **_suggestion_nav(user),
         }
     }
 
@@ -45,4 +46,26 @@ def _opinion_nav(user) -> dict:
     }
     flags["opinions_overdue"] = flags["opinions_office"] or flags["opinions_measures"]
     flags["opinions"] = any(flags.values())
+    return flags
+
+
+def _suggestion_nav(user) -> dict:
+    """The 议案建议 menu, from the cached grants and deputy record (no extra query)."""
+    from minqing.core.permissions import has_perm
+    from minqing.opinions.permissions import deputy_of
+
+    deputy = deputy_of(user) is not None
+    manage = has_perm(user, "suggestions.manage")
+    flags = {
+        "suggestions_mine": deputy,
+        "suggestions_draft": deputy or manage,
+        "suggestions_office": manage,
+        "suggestions_unit": has_perm(user, "suggestions.handle"),
+        "suggestions_list": deputy or has_perm(user, "suggestions.view_suggestion"),
+        "suggestions_stats": has_perm(user, "suggestions.view_stats"),
+    }
+    flags["suggestions_commitments"] = (
+        flags["suggestions_unit"] or manage or flags["suggestions_stats"]
+    )
+    flags["suggestions"] = any(flags.values())
     return flags

@@ -118,6 +118,34 @@ def filter_suggestions(
     return qs
 
 
+# ---------------------------------------------------------------- sessions
+
+
+def sessions_visible(user, perm: str = perms.MANAGE) -> QuerySet:
+    """The plenary sessions of the congresses ``user`` holds ``perm`` on, newest first."""
+    from minqing.suggestions.models import CongressSession
+
+    return scope(CongressSession.objects.select_related("congress", "term"), user, perm).order_by(
+        "-start_date", "-id"
+    )
+
+
+def session_get_visible(user, pk: int, perm: str = perms.MANAGE):
+    session = sessions_visible(user, perm).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def congresses_managed(user) -> QuerySet:
+    """Congresses whose items ``user`` manages, with their current term."""
+    from minqing.people.models import Congress
+
+    return scope(Congress.objects.select_related("region"), user, perms.MANAGE).order_by(
+        "level", "region__path"
+    )
+
+
 # ---------------------------------------------------------------- deputies
 
 
@@ -429,6 +457,7 @@ __all__ = [
     "awaiting_feedback",
     "commitment_get_visible",
     "commitments_visible",
+    "congresses_managed",
     "counts_for",
     "detail_for",
     "file_get_visible",
@@ -442,6 +471,8 @@ __all__ = [
     "published",
     "published_get",
     "published_replies",
+    "session_get_visible",
+    "sessions_visible",
     "suggestion_get_visible",
     "suggestions_visible",
     "timeline",

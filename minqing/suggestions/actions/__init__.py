@@ -28,6 +28,7 @@ from minqing.suggestions.actions.office import (
     suggestion_supervise,
     suggestions_assign_batch,
 )
+from minqing.suggestions.actions.sessions import session_create, session_update
 from minqing.suggestions.actions.system import commitments_carry_over, suggestion_close_unrated
 from minqing.suggestions.actions.unit import (
     assignment_accept,
@@ -53,6 +54,8 @@ __all__ = [
     "motion_decide",
     "reassign_decide",
     "reassign_request",
+    "session_create",
+    "session_update",
     "signer_agree_withdraw",
     "signer_confirm",
     "signer_decline",
