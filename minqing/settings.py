@@ -187,6 +187,7 @@ MINQING_PHOTO_MAX_SIDE = env_int("MINQING_PHOTO_MAX_SIDE", 2560)  # 0 keeps the 
 # Periodic tasks (manage.py scheduler enqueues them; each must be idempotent): path → seconds.
 MINQING_PERIODIC_TASKS = {
     "minqing.opinions.tasks.sweep_opinions": 3600,
+    "minqing.suggestions.tasks.sweep_suggestions": 3600,
     "minqing.notify.tasks.prune_task_results": 86400,
 }
 

@@ -21,7 +21,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "minqing"
 def _layer(name: str) -> list[Path]:
     """An app's ``<name>.py``, or the modules of its ``<name>/`` package once it has been
     split (DESIGN: a module past ~600 lines becomes a package)."""
-    return sorted([*PACKAGE.glob(f"*/{name}.py"), *PACKAGE.glob(f"*/{name}/*.py")])
+    return sorted(
+        {
+            *PACKAGE.glob(f"*/{name}.py"),
+            *PACKAGE.glob(f"*/{name}_*.py"),
+            *PACKAGE.glob(f"*/{name}/*.py"),
+        }
+    )
 
 
 def _app(path: Path) -> str:

@@ -703,10 +703,19 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Two constraints, because NULLs are distinct in a unique index: the item's own
+        # deadlines (no assignment) would otherwise never clash.
         constraints = [
             models.UniqueConstraint(
-                fields=["suggestion", "assignment", "kind", "due"], name="suggestion_reminder_once"
-            )
+                fields=["suggestion", "assignment", "kind", "due"],
+                condition=models.Q(assignment__isnull=False),
+                name="suggestion_reminder_once",
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion", "kind", "due"],
+                condition=models.Q(assignment__isnull=True),
+                name="suggestion_reminder_once_item",
+            ),
         ]
 
     def __str__(self) -> str:

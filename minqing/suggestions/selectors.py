@@ -284,7 +284,8 @@ def commitments_visible(user) -> QuerySet[Commitment]:
         qs = Commitment.objects.filter(suggestion__in=items)
         if not has_perm(user, perms.MANAGE) and perms.unit_ids(user):
             qs = qs.filter(unit_id__in=perms.unit_ids(user))
-    return qs.select_related("unit", "suggestion", "reply").order_by("state", "due_date", "id")
+    # "open" sorts after "fulfilled": descending puts the promises still to keep first.
+    return qs.select_related("unit", "suggestion", "reply").order_by("-state", "due_date", "id")
 
 
 def commitment_get_visible(user, pk: int) -> Commitment:

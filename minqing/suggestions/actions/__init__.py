@@ -29,7 +29,11 @@ from minqing.suggestions.actions.office import (
     suggestions_assign_batch,
 )
 from minqing.suggestions.actions.sessions import session_create, session_update
-from minqing.suggestions.actions.system import commitments_carry_over, suggestion_close_unrated
+from minqing.suggestions.actions.system import (
+    commitments_carry_over,
+    suggestion_close_unrated,
+    suggestion_remind,
+)
 from minqing.suggestions.actions.unit import (
     assignment_accept,
     assignment_contact,
@@ -68,6 +72,7 @@ __all__ = [
     "suggestion_feedback",
     "suggestion_invite",
     "suggestion_reject",
+    "suggestion_remind",
     "suggestion_reply",
     "suggestion_submit",
     "suggestion_supervise",

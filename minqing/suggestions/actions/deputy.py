@@ -550,8 +550,11 @@ def signer_refuse_withdraw(*, actor, signer: Signer, reason: str = "") -> Sugges
     on. Notifies the lead."""
     _require_own_signature(actor, signer)
     suggestion = lock(signer.suggestion)
+    signer = _lock_signer(signer)
     if not suggestion.withdraw_requested_at:
         raise ValidationError(_("领衔代表没有申请撤回"))
+    if signer.is_lead or signer.state != SignerState.CONFIRMED:
+        raise ValidationError(_("只有联名代表可以表示是否同意撤回"))
     suggestion.withdraw_requested_at = None
     suggestion.save(update_fields=["withdraw_requested_at"])
     suggestion.signers.update(withdraw_agreed_at=None)

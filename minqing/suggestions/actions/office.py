@@ -18,7 +18,7 @@ from minqing.core import audit
 from minqing.core.calendar import add_months
 from minqing.core.config import settings_for
 from minqing.core.permissions import scope
-from minqing.core.states import log_event, transition
+from minqing.core.states import InvalidTransition, log_event, transition
 from minqing.people.models import HandlingUnit
 from minqing.suggestions import permissions as perms
 from minqing.suggestions.actions._common import (
@@ -188,6 +188,8 @@ def motion_decide(*, actor, suggestion: Suggestion, decision: str, note: str = "
 
 
 def _convert(motion: Suggestion, actor) -> Suggestion:
+    # The serial is max + 1 within the congress: hold its row as submission does.
+    type(motion.congress)._default_manager.select_for_update().get(pk=motion.congress_id)
     cfg = settings_for(motion.region)
     new = Suggestion(
         code=new_code(),
@@ -385,13 +387,14 @@ def suggestions_assign_batch(*, actor, plans: Sequence[Plan], session=None) -> A
     for plan in plans:
         try:
             made = _assign(actor, plan, batch=batch)
-        except ValidationError as exc:
+        except (ValidationError, InvalidTransition) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise ValidationError(
                 _("%(number)s「%(title)s」：%(error)s")
                 % {
                     "number": plan.suggestion.display_number,
                     "title": plan.suggestion.title,
-                    "error": "；".join(exc.messages),
+                    "error": "；".join(messages),
                 }
             ) from exc
         done.append({"suggestion": plan.suggestion.pk, "units": [a.unit_id for a in made]})
@@ -585,6 +588,8 @@ def suggestion_supervise(
         SuggestionState.WITHDRAWN,
         SuggestionState.NOT_ACCEPTED,
         SuggestionState.CLOSED,
+        SuggestionState.NOT_PLACED,
+        SuggestionState.CONVERTED,
     ):
         raise ValidationError(_("这件议案建议目前不能确定督办"))
     supervision = Supervision.objects.create(

@@ -1,17 +1,20 @@
-"""Steps the system takes on its own (the hourly sweep, the new year): closing items
-whose feedback never came, and carrying unfinished commitments into the next year."""
+"""Steps the system takes on its own (the hourly sweep, the new year): reminders and
+escalation of deadlines, closing items whose feedback never came, and carrying
+unfinished commitments into the next year."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from minqing.core import audit
 from minqing.core.states import log_event, transition
-from minqing.suggestions.actions._common import lock, today
+from minqing.suggestions.actions._common import lock, notify_later, staff_url, today
 from minqing.suggestions.models import (
+    Assignment,
     Commitment,
     CommitmentState,
     Reminder,
@@ -36,7 +39,9 @@ def suggestion_close_unrated(
         suggestion.state != SuggestionState.REPLIED
         or suggestion.feedback_due is None
         or suggestion.feedback_due >= on
-        or not Reminder.objects.filter(suggestion=suggestion, kind="feedback_due_soon").exists()
+        or not Reminder.objects.filter(
+            suggestion=suggestion, kind="feedback_due_soon", due=suggestion.feedback_due
+        ).exists()
     ):
         return None
     suggestion.closed_at = timezone.now()
@@ -85,4 +90,46 @@ def commitments_carry_over(*, actor=None, year: int) -> int:
     return len(rows)
 
 
-__all__ = ["commitments_carry_over", "suggestion_close_unrated"]
+@transaction.atomic(durable=True)
+def suggestion_remind(
+    *,
+    actor=None,
+    suggestion: Suggestion,
+    assignment: Assignment | None = None,
+    kind: str,
+    due: dt.date,
+    recipients: Callable[[], list],
+    title: str,
+) -> bool:
+    """Send one reminder or escalation about a deadline, once per (item, part, kind,
+    due date); a second call is a no-op returning False. Run by the periodic sweep,
+    not by people. Writes a staff-only timeline row (催办) and notifies ``recipients``
+    (a callable, evaluated after the commit)."""
+    # The item's row lock serialises two sweeps: the unique constraint alone does not,
+    # because its assignment column is NULL for the item's own deadlines.
+    suggestion = lock(suggestion)
+    if Reminder.objects.filter(
+        suggestion=suggestion, assignment=assignment, kind=kind, due=due
+    ).exists():
+        return False
+    reminder = Reminder.objects.create(
+        suggestion=suggestion, assignment=assignment, kind=kind, due=due
+    )
+    log_event(suggestion, workflow=SUGGESTION_STATES.name, verb=f"remind_{kind}", actor=actor)
+    audit.record(
+        actor=actor or SYSTEM,
+        verb="suggestion.remind",
+        obj=suggestion,
+        after={
+            "kind": kind,
+            "due": due,
+            "assignment": assignment.pk if assignment else None,
+            "unit": assignment.unit_id if assignment else None,
+            "reminder": reminder.pk,
+        },
+    )
+    notify_later(recipients, verb=f"suggestion.{kind}", title=title, url=staff_url(suggestion))
+    return True
+
+
+__all__ = ["commitments_carry_over", "suggestion_close_unrated", "suggestion_remind"]

@@ -67,16 +67,27 @@ def _locked(actor, assignment: Assignment) -> Assignment:
     return lock_assignment(assignment)
 
 
+def _require_in_handling(assignment: Assignment) -> None:
+    if assignment.suggestion.state not in (
+        SuggestionState.ASSIGNED,
+        SuggestionState.REPLIED,
+        SuggestionState.REHANDLING,
+    ):
+        raise ValidationError(_("这件议案建议已经办结，不能再办理"))
+
+
 @transaction.atomic(durable=True)
 def assignment_accept(*, actor, assignment: Assignment) -> Assignment:
     """The unit signs for its part (签收) while it is pending."""
     assignment = _locked(actor, assignment)
+    _require_in_handling(assignment)
     assignment.accepted_at = timezone.now()
     transition(
         assignment,
         table=ASSIGNMENT_STATES,
         to=AssignmentState.ACCEPTED,
         actor=actor,
+        verb="accept",
         update_fields=("accepted_at",),
     )
     log_event(
@@ -153,6 +164,7 @@ def cohandler_view(*, actor, assignment: Assignment, text: str) -> Assignment:
     """A co-handling unit sends its view to the lead unit (会办意见), once accepted;
     due within ``suggestion.cohandler_view_months``. Notifies the lead unit."""
     assignment = _locked(actor, assignment)
+    _require_in_handling(assignment)
     if assignment.role != UnitRole.CO:
         raise ValidationError(_("只有会办单位向主办单位提出会办意见"))
     assignment.view_text = require_text(text, "text", _("会办意见"), minimum=10)
