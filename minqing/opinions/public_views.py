@@ -417,6 +417,15 @@ def _step(event, view: selectors.PublicView) -> Step | None:
     return Step(at=event.created_at, text=text, detail=detail)
 
 
+def _suggestion_rows(view: selectors.PublicView) -> list:
+    """The deputies' suggestions the matter went into (its number and state; the
+    result and reply only for a public item)."""
+    from minqing.suggestions.selectors_deputy import citizen_rows
+
+    followed = [view.followed] if view.followed is not view.opinion else []
+    return citizen_rows(view.opinion, *followed)
+
+
 def _render_track_view(
     request: HttpRequest, opinion: Opinion, rate_form: RateForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -445,6 +454,7 @@ def _render_track_view(
         "rate_form": rate_form or RateForm(),
         "rehandle_left": view.opinion.rehandle_count < limit,
         "code_display": codes.display(view.opinion.code),
+        "suggestions": _suggestion_rows(view),
     }
     response = render(request, "opinions/public/track_view.html", context, status=status)
     response["Cache-Control"] = "no-store, private"

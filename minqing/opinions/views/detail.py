@@ -221,7 +221,20 @@ def _context(request: HttpRequest, opinion: Opinion) -> dict[str, Any]:
         "suggestion_form": NoteForm(prefix="suggest"),
     }
     context.update(_panels(request, opinion, can))
+    context.update(_suggestion_links(user, opinion, may_answer))
     return context
+
+
+def _suggestion_links(user, opinion: Opinion, may_answer: bool) -> dict[str, Any]:
+    """The deputies' suggestions this opinion went into (those the reader may open),
+    and whether the reader may start one from it (起草代表建议)."""
+    from minqing.suggestions import permissions as suggestion_perms
+    from minqing.suggestions.selectors_deputy import linked_suggestions
+
+    return {
+        "linked_suggestions": linked_suggestions(user, opinion),
+        "can_draft_suggestion": may_answer and suggestion_perms.can_draft(user),
+    }
 
 
 def render_detail(
