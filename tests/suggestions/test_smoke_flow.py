@@ -74,3 +74,16 @@ def test_drive_and_audit(sw):
         before = AuditEntry.objects.count()
         drive(sw, s, state)
         assert AuditEntry.objects.count() > before
+
+
+def test_public_timeline_rows_carry_no_free_text(sw):
+    """Public rows may reach public pages: the deputy's and the office's free text stays
+    on the feedback, the item and the audit log."""
+    s = drive(sw, draft(sw), "rehandling")
+    public = list(selectors.timeline(s, public_only=True))
+    assert [e.note for e in public if e.verb == "rehandle"] == [""]
+    m = draft(sw, kind="motion")
+    actions.suggestion_invite(actor=sw.office, suggestion=m, deputies=sw.more[:9])
+    actions.suggestion_submit(actor=sw.lead_user, suggestion=m)
+    actions.motion_decide(actor=sw.office, suggestion=m, decision="agenda", note="主席团会议记录")
+    assert all(e.note == "" for e in selectors.timeline(m, public_only=True))

@@ -646,7 +646,7 @@ def suggestion_feedback(
         unhappy = [r.assignment for r in rated if r.feedback.result_level == Level.UNSATISFIED]
         limit = settings_for(suggestion.region)["suggestion.rehandle_limit"]
         if unhappy and suggestion.rehandle_count < limit:
-            _rehandle(suggestion, unhappy, actor=actor, note=comment)
+            _rehandle(suggestion, unhappy, actor=actor)
             outcome = "rehandle"
         else:
             suggestion.satisfaction = _overall(levels)
@@ -681,7 +681,7 @@ def suggestion_feedback(
     return feedback
 
 
-def _rehandle(suggestion: Suggestion, assignments: list[Assignment], *, actor, note: str) -> None:
+def _rehandle(suggestion: Suggestion, assignments: list[Assignment], *, actor) -> None:
     cfg = settings_for(suggestion.region)
     due = month_deadline(today(), cfg["suggestion.rehandle_months"])
     suggestion.round += 1
@@ -692,8 +692,8 @@ def _rehandle(suggestion: Suggestion, assignments: list[Assignment], *, actor, n
         table=SUGGESTION_STATES,
         to=SuggestionState.REHANDLING,
         actor=actor,
+        # Public row: the deputy's reasons stay on the feedback, not on public pages.
         public=True,
-        note=note[:1000],
         update_fields=("round", "rehandle_count", "feedback_due"),
     )
     for a in assignments:

@@ -160,8 +160,7 @@ def motion_decide(*, actor, suggestion: Suggestion, decision: str, note: str = "
         table=SUGGESTION_STATES,
         to=_DECISION_STATE[decision],
         actor=actor,
-        public=True,
-        note=suggestion.screen_note,
+        public=True,  # the office's note stays on the item (screen_note), not public
         update_fields=("presidium_decision", "screen_note"),
     )
     converted = None
@@ -641,8 +640,7 @@ def suggestion_close(*, actor, suggestion: Suggestion, note: str = "") -> Sugges
         table=SUGGESTION_STATES,
         to=SuggestionState.CLOSED,
         actor=actor,
-        public=True,
-        note=note,
+        public=True,  # the office's note goes to the audit entry, not public pages
         update_fields=("closed_at",),
     )
     audit.record(
