@@ -80,7 +80,11 @@ def _clean_fields(data: dict, *, congress) -> dict:
     if "proposal" in data:
         out["proposal"] = require_text(data["proposal"], "proposal", _("建议与办法"), minimum=10)
     if "category" in data:
-        out["category"] = (data["category"] or "").strip()[:40]
+        category = (data["category"] or "").strip()[:40]
+        known = {c["code"] for c in settings_for(congress.region)["taxonomy.opinion_categories"]}
+        if category and category not in known:
+            raise ValidationError({"category": [_("请选择列表中的类别")]})
+        out["category"] = category
     if "disclosure" in data:
         value = data["disclosure"] or Disclosure.PUBLIC
         if value not in Disclosure.values:

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minqing.accounts.models import Role
 from minqing.core import audit
-from minqing.core.calendar import add_months
+from minqing.core.calendar import Deadline, add_months
 from minqing.core.config import settings_for
-from minqing.core.permissions import scope
+from minqing.core.permissions import has_perm, roles_of, scope
 from minqing.core.states import InvalidTransition, log_event, transition
 from minqing.people.models import HandlingUnit
 from minqing.suggestions import permissions as perms
@@ -269,16 +270,23 @@ def _check_plan(actor, plan: Plan) -> list[tuple[HandlingUnit, str]]:
     return roles
 
 
-def _open_assignment(suggestion: Suggestion, unit, role: str, *, actor, instructions: str, batch):
-    cfg = settings_for(suggestion.region)
-    start = today()
-    reassign = working_deadline(start, cfg["suggestion.reassign_apply_working_days"])
-    reply = month_deadline(start, cfg["suggestion.reply_months"])
-    view = (
-        month_deadline(start, cfg["suggestion.cohandler_view_months"])
-        if role == UnitRole.CO
-        else None
+def assignment_deadlines(region, start) -> tuple[Deadline, Deadline, Deadline]:
+    """(reassignment request, co-handler's view, reply) for a part assigned on ``start``,
+    from the region's settings. Pages preview deadlines with this same function."""
+    cfg = settings_for(region)
+    return (
+        working_deadline(start, cfg["suggestion.reassign_apply_working_days"]),
+        month_deadline(start, cfg["suggestion.cohandler_view_months"]),
+        month_deadline(start, cfg["suggestion.reply_months"]),
     )
+
+
+def _open_assignment(
+    suggestion: Suggestion, unit, role: str, *, actor, instructions: str, batch, dues=None
+):
+    reassign, view, reply = dues or assignment_deadlines(suggestion.region, today())
+    if role != UnitRole.CO:
+        view = None
     return Assignment.objects.create(
         suggestion=suggestion,
         unit=unit,
@@ -295,8 +303,15 @@ def _open_assignment(suggestion: Suggestion, unit, role: str, *, actor, instruct
     )
 
 
-def _assign(actor, plan: Plan, batch=None) -> list[Assignment]:
+def _assign(actor, plan: Plan, batch=None, dues_by_region: dict | None = None) -> list[Assignment]:
     suggestion = lock(plan.suggestion)
+    dues = None
+    if dues_by_region is not None:
+        # A batch computes each region's deadlines once: settings and calendar reads
+        # would otherwise repeat for every part of hundreds of items.
+        if suggestion.region_id not in dues_by_region:
+            dues_by_region[suggestion.region_id] = assignment_deadlines(suggestion.region, today())
+        dues = dues_by_region[suggestion.region_id]
     roles = _check_plan(actor, plan)
     suggestion.handling_mode = plan.mode
     suggestion.assigned_at = timezone.now()
@@ -312,7 +327,13 @@ def _assign(actor, plan: Plan, batch=None) -> list[Assignment]:
     )
     made = [
         _open_assignment(
-            suggestion, u, role, actor=actor, instructions=plan.instructions, batch=batch
+            suggestion,
+            u,
+            role,
+            actor=actor,
+            instructions=plan.instructions,
+            batch=batch,
+            dues=dues,
         )
         for u, role in roles
     ]
@@ -383,9 +404,10 @@ def suggestions_assign_batch(*, actor, plans: Sequence[Plan], session=None) -> A
         size=len(plans),
     )
     done = []
+    dues_by_region: dict = {}
     for plan in plans:
         try:
-            made = _assign(actor, plan, batch=batch)
+            made = _assign(actor, plan, batch=batch, dues_by_region=dues_by_region)
         except (ValidationError, InvalidTransition) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise ValidationError(
@@ -591,6 +613,12 @@ def suggestion_supervise(
         SuggestionState.CONVERTED,
     ):
         raise ValidationError(_("这件议案建议目前不能确定督办"))
+    if user is not None and not (
+        user.is_active
+        and has_perm(user, perms.VIEW, suggestion.region)
+        and Role.LEADER in roles_of(user)
+    ):
+        raise ValidationError({"user": [_("请选择本区域的领导账号")]})
     supervision = Supervision.objects.create(
         suggestion=suggestion,
         kind=kind,
