@@ -75,14 +75,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import StrIndex, Substr, TruncMonth
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from minqing.core import region_scope
 from minqing.core.config import settings_for
 from minqing.core.models import Region
-from minqing.core.permissions import grants_for, is_unrestricted, scope
+from minqing.core.permissions import scope
 from minqing.opinions import permissions as perms
 from minqing.opinions.measures_definitions import DEFINITIONS, GROUP_BYS, Definition
 from minqing.opinions.measures_definitions import GROUP_LABELS as GROUP_LABELS
@@ -172,42 +172,19 @@ _PARTS: dict[str, tuple[str, str, str]] = {
 
 
 def top_regions(user) -> list[Region]:
-    """The highest regions in which ``user`` holds ``opinions.view_measures`` (nested
-    grants collapse into the outer one), in tree order. No query beyond the cached
-    grants, except for a superuser (the roots of the tree)."""
-    if is_unrestricted(user):
-        return list(Region.objects.filter(parent__isnull=True).order_by("path"))
-    regions = sorted({g.region.path: g.region for g in grants_for(user, VIEW_MEASURES)}.items())
-    tops: list[Region] = []
-    for path, region in regions:
-        if not any(path.startswith(t.path) for t in tops):
-            tops.append(region)
-    return tops
+    """The highest regions in which ``user`` holds ``opinions.view_measures``."""
+    return region_scope.top_regions(user, VIEW_MEASURES)
 
 
 def region_choices(user) -> list[Region]:
-    """Regions the reader may pick for the page's region filter: each top region and
-    its descendants down to ``REGION_CHOICE_DEPTH`` levels, in tree order (one query)."""
-    tops = top_regions(user)
-    if not tops:
-        return []
-    q = Q()
-    for top in tops:
-        q |= Q(path__startswith=top.path, level__lte=top.level + REGION_CHOICE_DEPTH)
-    return list(Region.objects.filter(q, is_active=True).order_by("path"))
+    """Regions the reader may pick for the page's region filter (one query)."""
+    return region_scope.region_choices(user, VIEW_MEASURES, depth=REGION_CHOICE_DEPTH)
 
 
 def region_for_code(user, code: str | None) -> Region | None:
-    """The region with ``code`` if it lies within the reader's measure scope; None for
-    no code; Http404 for an unknown code or one outside the scope (never 403, so a
-    stranger learns nothing)."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None or not any(region.path.startswith(t.path) for t in top_regions(user)):
-        raise Http404("region")
-    return region
+    """The region with ``code`` within the reader's scope; None for no code; Http404
+    otherwise (never 403)."""
+    return region_scope.region_for_code(user, VIEW_MEASURES, code)
 
 
 def opinions_in_scope(user, paths: Iterable[str]) -> QuerySet[Opinion]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from minqing.core.models import Region
 from minqing.core.scoping import Scope
 from minqing.opinions.models import Opinion
+from minqing.opinions.models import Satisfaction as Level  # the same three ratings
 from minqing.people.models import Congress, Deputy, HandlingUnit, Term
 
 PUBLIC_CODE_LENGTH = 8
@@ -90,12 +91,6 @@ class ResultClass(models.TextChoices):
     B = "B", _("B类：正在解决或列入计划解决")
     C = "C", _("C类：因条件限制需待以后解决")
     D = "D", _("D类：留作参考")
-
-
-class Level(models.TextChoices):
-    SATISFIED = "satisfied", _("满意")
-    BASIC = "basic", _("基本满意")
-    UNSATISFIED = "unsatisfied", _("不满意")
 
 
 class CongressSession(models.Model):

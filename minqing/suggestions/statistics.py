@@ -103,8 +103,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from minqing.core import region_scope
 from minqing.core.models import Region
-from minqing.core.permissions import grants_for, is_unrestricted, scope
+from minqing.core.permissions import scope
 from minqing.people.models import Deputy, HandlingUnit
 from minqing.suggestions import permissions as perms
 from minqing.suggestions.models import (
@@ -290,40 +291,19 @@ def _figures(counts: dict[str, dict[str, int]]) -> dict[str, Figure]:
 
 
 def top_regions(user) -> list[Region]:
-    """The highest regions in which ``user`` holds ``suggestions.view_stats`` (nested
-    grants fold into the outer one), in tree order; the roots for a superuser."""
-    if is_unrestricted(user):
-        return list(Region.objects.filter(parent__isnull=True).order_by("path"))
-    regions = sorted({g.region.path: g.region for g in grants_for(user, STATS)}.items())
-    tops: list[Region] = []
-    for path, region in regions:
-        if not any(path.startswith(t.path) for t in tops):
-            tops.append(region)
-    return tops
+    """The highest regions in which ``user`` holds ``suggestions.view_stats``."""
+    return region_scope.top_regions(user, STATS)
 
 
 def region_choices(user) -> list[Region]:
-    """Regions the reader may pick: each top region and its descendants down to
-    ``REGION_CHOICE_DEPTH`` levels, in tree order (one query)."""
-    tops = top_regions(user)
-    if not tops:
-        return []
-    q = Q()
-    for top in tops:
-        q |= Q(path__startswith=top.path, level__lte=top.level + REGION_CHOICE_DEPTH)
-    return list(Region.objects.filter(q, is_active=True).order_by("path"))
+    """Regions the reader may pick for the page's region filter (one query)."""
+    return region_scope.region_choices(user, STATS, depth=REGION_CHOICE_DEPTH)
 
 
 def region_for_code(user, code: str | None) -> Region | None:
-    """The region with ``code`` if it lies within the reader's statistics scope; None
-    for no code; Http404 for an unknown code or one outside (never 403)."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None or not any(region.path.startswith(t.path) for t in top_regions(user)):
-        raise Http404("region")
-    return region
+    """The region with ``code`` within the reader's scope; None for no code; Http404
+    otherwise (never 403)."""
+    return region_scope.region_for_code(user, STATS, code)
 
 
 def sessions_in_scope(user) -> QuerySet[CongressSession]:
