@@ -4,7 +4,9 @@
 Split by concern: ``profiles`` (sizes), ``names`` and ``places`` (people and places),
 ``texts`` and ``opinion_texts`` (the words of the work), ``regions``, ``deputies``,
 ``units``, ``stations``, ``accounts`` and ``opinions`` (one builder each; ``opinions``
-plays a year of 民情 through every state), ``builder`` (the transaction that runs them).
+plays a year of 民情 through every state;
+``suggestions`` (with ``suggestion_texts``) a session's worth of 议案建议), ``builder``
+(the transaction that runs them).
 """
 
 from minqing.core.demo.accounts import DEMO_PASSWORD

@@ -12,7 +12,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from minqing.core import audit
-from minqing.core.demo import accounts, deputies, opinions, places, regions, stations, units
+from minqing.core.demo import (
+    accounts,
+    deputies,
+    opinions,
+    places,
+    regions,
+    stations,
+    suggestions,
+    units,
+)
 from minqing.core.demo.profiles import SIZES
 from minqing.core.models import Region, RegionLevel
 from minqing.people.models import CongressLevel
@@ -35,6 +44,9 @@ class DemoResult:
     timings: dict[str, float] = field(default_factory=dict)
     # a demo opinion to track and rate: (tracking code, last four digits of the phone)
     tracking: tuple[str, str] | None = None
+    # a demo opinion that went into a suggestion of the demo deputy: (tracking code, last
+    # four digits of the phone, the suggestion's number)
+    source: tuple[str, str, str] | None = None
 
 
 def demo_exists() -> bool:
@@ -133,6 +145,11 @@ def build_demo(
         counts["users"] = len(logins)
         mark = lap("账号", mark)
 
+        targets = opinions.Targets(
+            station=result.staff_station,
+            unit=unit_set.key[f"{city.code}:zhujian"],
+            deputy=preferred[0].deputy,
+        )
         made = opinions.build_opinions(
             rng,
             tree=tree,
@@ -140,15 +157,27 @@ def build_demo(
             units=unit_set,
             stations=result,
             infos=built.infos,
-            targets=opinions.Targets(
-                station=result.staff_station,
-                unit=unit_set.key[f"{city.code}:zhujian"],
-                deputy=preferred[0].deputy,
-            ),
+            targets=targets,
             usernames=[login.username for login in logins],
             today=today,
         )
         counts.update(made.counts)
+        mark = lap("民情", mark)
+
+        raised = suggestions.build_suggestions(
+            rng,
+            tree=tree,
+            profile=profile,
+            units=unit_set,
+            infos=built.infos,
+            terms=congresses.terms,
+            targets=targets,
+            usernames=[login.username for login in logins],
+            today=today,
+        )
+        # one total of timeline rows (opinions' and suggestions'), as the bench counts rows
+        counts["timeline_events"] += raised.counts.pop("timeline_events")
+        counts.update(raised.counts)
         audit.record(
             actor=None,
             verb="demo.load",
@@ -156,7 +185,7 @@ def build_demo(
             after={"size": size, "seed": seed, **counts},
             note=f"演示数据 {places.PROVINCE_NAME}（{size}，种子 {seed}）",
         )
-        lap("民情", mark)
+        lap("议案建议", mark)
         if connection.vendor == "postgresql":
             # Hundreds of thousands of rows just arrived in tables the planner last saw
             # (if ever) nearly empty: without fresh statistics it picks nested loops
@@ -171,4 +200,5 @@ def build_demo(
         seconds=time.monotonic() - started,
         timings=timings,
         tracking=made.tracking,
+        source=raised.source,
     )

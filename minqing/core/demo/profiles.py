@@ -35,6 +35,11 @@ class Profile:
     # each other city
     opinions_first_city: Range
     opinions_per_city: Range
+    # 议案建议: suggestions raised during the current session of the first city's
+    # congress and of each other city's; last year's session, the items between
+    # sessions, the motions and the work in progress scale with it
+    suggestions_first_city: Range = (0, 0)
+    suggestions_per_city: Range = (0, 0)
 
 
 SIZES: dict[str, Profile] = {
@@ -58,6 +63,7 @@ SIZES: dict[str, Profile] = {
         township_units=1,
         opinions_first_city=(130, 130),
         opinions_per_city=(0, 0),
+        suggestions_first_city=(40, 40),
     ),
     "city": Profile(
         name="city",
@@ -79,6 +85,7 @@ SIZES: dict[str, Profile] = {
         township_units=3,
         opinions_first_city=(480, 520),
         opinions_per_city=(0, 0),
+        suggestions_first_city=(290, 310),
     ),
     "province": Profile(
         name="province",
@@ -100,5 +107,7 @@ SIZES: dict[str, Profile] = {
         township_units=-1,
         opinions_first_city=(480, 520),
         opinions_per_city=(220, 260),
+        suggestions_first_city=(290, 310),
+        suggestions_per_city=(240, 300),
     ),
 }

@@ -56,7 +56,8 @@ class Command(BaseCommand):
             f"  区划 {c['regions']} 个，人大 {c['congresses']} 个，代表 {c['deputies']} 名，"
             f"代表小组 {c['deputy_groups']} 个，承办单位 {c['units']} 个，"
             f"联络站 {c['stations']} 个（进站代表 {c['station_deputies']} 人次），"
-            f"接待日 {c['reception_days']} 个，民情 {c.get('opinions', 0)} 件"
+            f"接待日 {c['reception_days']} 个，民情 {c.get('opinions', 0)} 件，"
+            f"议案建议 {c.get('suggestions', 0)} 件（其中议案 {c.get('suggestions.motion', 0)} 件）"
         )
         if verbose:
             for key, value in c.items():
@@ -65,6 +66,12 @@ class Command(BaseCommand):
             code, last4 = result.tracking
             self.stdout.write(
                 f"示范查询码 {code}（手机号后四位 {last4}）：在 /o/track/ 查看办理进度并评价"
+            )
+        if result.source:
+            code, last4, number = result.source
+            self.stdout.write(
+                f"示范查询码 {code}（手机号后四位 {last4}）：群众反映的事项已纳入代表建议"
+                f"第 {number} 号，在 /o/track/ 可见"
             )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in result.logins:

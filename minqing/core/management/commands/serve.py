@@ -101,6 +101,14 @@ def demo_tracking() -> tuple[str, str] | None:
     return showcase_tracking()
 
 
+def demo_source() -> tuple[str, str, str] | None:
+    """A demo opinion that went into a suggestion: (tracking code, the phone's last four
+    digits, the suggestion's number), or None without the demo."""
+    from minqing.core.demo.suggestions import showcase_source
+
+    return showcase_source()
+
+
 def existing_demo_logins() -> list[tuple[str, str]]:
     from django.contrib.auth import get_user_model
 
@@ -117,6 +125,7 @@ def banner(
     station_code: str | None,
     logins: Sequence[tuple[str, str]],
     tracking: tuple[str, str] | None = None,
+    source: tuple[str, str, str] | None = None,
 ) -> str:
     """The text printed once the server answers: where to go and how to sign in."""
     lines = [
@@ -133,6 +142,12 @@ def banner(
         lines.append(
             f"  示范查询 Demo tracking        {base}/o/track/?code={code}"
             f"  (手机后四位 phone last 4: {last4})"
+        )
+    if source:
+        code, last4, number = source
+        lines.append(
+            f"  纳入代表建议 In a suggestion  {base}/o/track/?code={code}"
+            f"  (手机后四位 phone last 4: {last4}；建议 suggestion {number})"
         )
     lines += [
         f"  接口文档 API docs              {base}/api/v1/docs",
@@ -192,7 +207,15 @@ class Command(BaseCommand):
             self.wait_until_ready(host, port, children)
             if not self.stopping:
                 base = f"http://{url_host(host)}:{port}"
-                self.say(banner(base, demo_station_code(), existing_demo_logins(), demo_tracking()))
+                self.say(
+                    banner(
+                        base,
+                        demo_station_code(),
+                        existing_demo_logins(),
+                        demo_tracking(),
+                        demo_source(),
+                    )
+                )
             failed = self.supervise(children)
         finally:
             self.stop(children)
