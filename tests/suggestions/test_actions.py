@@ -340,11 +340,11 @@ def test_permission_matrix(sw, name):
 
 
 def test_the_matrix_covers_every_workflow_action():
-    from minqing.suggestions.actions import deputy, office, unit
+    from minqing.suggestions.actions import deputy, feedback, office, requests, unit, withdraw
 
     every = {
         name
-        for module in (deputy, office, unit)
+        for module in (deputy, feedback, office, requests, unit, withdraw)
         for name in module.__all__
         if hasattr(getattr(module, name), "__wrapped__")
     }

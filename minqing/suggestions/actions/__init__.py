@@ -5,22 +5,17 @@ one audit entry and notifies on commit.
 """
 
 from minqing.suggestions.actions.deputy import (
-    signer_agree_withdraw,
     signer_confirm,
     signer_decline,
-    signer_refuse_withdraw,
     suggestion_create,
-    suggestion_feedback,
     suggestion_invite,
     suggestion_submit,
     suggestion_update,
-    suggestion_withdraw,
 )
+from minqing.suggestions.actions.feedback import suggestion_feedback
 from minqing.suggestions.actions.office import (
     Plan,
-    extension_decide,
     motion_decide,
-    reassign_decide,
     suggestion_accept,
     suggestion_assign,
     suggestion_close,
@@ -28,6 +23,7 @@ from minqing.suggestions.actions.office import (
     suggestion_supervise,
     suggestions_assign_batch,
 )
+from minqing.suggestions.actions.requests import extension_decide, reassign_decide
 from minqing.suggestions.actions.sessions import session_create, session_update
 from minqing.suggestions.actions.system import (
     commitments_carry_over,
@@ -43,6 +39,11 @@ from minqing.suggestions.actions.unit import (
     extension_request,
     reassign_request,
     suggestion_reply,
+)
+from minqing.suggestions.actions.withdraw import (
+    signer_agree_withdraw,
+    signer_refuse_withdraw,
+    suggestion_withdraw,
 )
 
 __all__ = [

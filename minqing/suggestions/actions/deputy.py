@@ -23,9 +23,7 @@ from minqing.opinions.states import OPINION_STATES
 from minqing.people.models import Deputy, DeputyStatus
 from minqing.suggestions import permissions as perms
 from minqing.suggestions.actions._common import (
-    deputy_users,
     lock,
-    month_deadline,
     new_code,
     next_number,
     notify_later,
@@ -36,18 +34,12 @@ from minqing.suggestions.actions._common import (
     staff_url,
     store_files,
     today,
-    unit_users,
     working_deadline,
 )
 from minqing.suggestions.models import (
-    Assignment,
-    AssignmentState,
     CongressSession,
     Disclosure,
-    Feedback,
     Kind,
-    Level,
-    Reply,
     Signer,
     SignerState,
     SourceOpinion,
@@ -55,7 +47,7 @@ from minqing.suggestions.models import (
     SuggestionState,
     Timing,
 )
-from minqing.suggestions.states import ASSIGNMENT_STATES, SIGNER_STATES, SUGGESTION_STATES
+from minqing.suggestions.states import SIGNER_STATES, SUGGESTION_STATES
 
 EDITABLE_FIELDS = (
     "title",
@@ -447,300 +439,13 @@ def text_citizens(suggestion: Suggestion) -> None:
         )
 
 
-def _withdraw_now(suggestion: Suggestion, actor, reason: str) -> None:
-    transition(
-        suggestion, table=SUGGESTION_STATES, to=SuggestionState.WITHDRAWN, actor=actor, note=reason
-    )
-    if suggestion.submitted_at:
-        notify_later(
-            office_users(suggestion),
-            verb="suggestion.withdraw",
-            title=_("代表已撤回：%(title)s") % {"title": suggestion.title},
-            url=staff_url(suggestion),
-        )
-
-
-def _require_withdrawable(suggestion: Suggestion) -> None:
-    if suggestion.state not in (
-        SuggestionState.DRAFT,
-        SuggestionState.SUBMITTED,
-        SuggestionState.ACCEPTED,
-    ):
-        raise ValidationError(_("交办以后不能撤回"))
-
-
-@transaction.atomic(durable=True)
-def suggestion_withdraw(*, actor, suggestion: Suggestion, reason: str = "") -> Suggestion:
-    """The lead deputy withdraws an item before it is assigned (撤回).
-
-    Alone, it is withdrawn at once. A joint item needs every confirmed co-signer's
-    consent: this records the lead's request and asks the others
-    (:func:`signer_agree_withdraw`); the last consent withdraws it.
-    """
-    if not perms.is_lead(actor, suggestion):
-        raise PermissionDenied(_("只有领衔代表可以申请撤回"))
-    suggestion = lock(suggestion)
-    _require_withdrawable(suggestion)
-    if suggestion.withdraw_requested_at:
-        raise ValidationError(_("已经申请撤回，正在等待联名代表同意"))
-    reason = (reason or "").strip()[:500]
-    before = {"state": suggestion.state}
-    others = [s for s in _confirmed(suggestion) if not s.is_lead]
-    now = timezone.now()
-    if not others:
-        _withdraw_now(suggestion, actor, reason)
-    else:
-        suggestion.withdraw_requested_at = now
-        suggestion.save(update_fields=["withdraw_requested_at"])
-        suggestion.signers.filter(is_lead=True).update(withdraw_agreed_at=now)
-        log_event(
-            suggestion,
-            workflow=SUGGESTION_STATES.name,
-            verb="withdraw_request",
-            actor=actor,
-            note=reason,
-        )
-        users = [s.deputy.user for s in others if s.deputy.user_id]
-        notify_later(
-            lambda: users,
-            verb="suggestion.withdraw_request",
-            title=_("领衔代表申请撤回「%(title)s」，请确认是否同意") % {"title": suggestion.title},
-            url=staff_url(suggestion),
-        )
-    audit.record(
-        actor=actor,
-        verb="suggestion.withdraw",
-        obj=suggestion,
-        before=before,
-        after={"state": suggestion.state, "waiting_for": len(others)},
-        note=reason,
-    )
-    return suggestion
-
-
-@transaction.atomic(durable=True)
-def signer_agree_withdraw(*, actor, signer: Signer) -> Suggestion:
-    """A confirmed co-signer consents to the lead's withdrawal request; the last one
-    withdraws the item (if it is still before assignment)."""
-    _require_own_signature(actor, signer)
-    suggestion = lock(signer.suggestion)
-    signer = _lock_signer(signer)
-    _require_withdrawable(suggestion)
-    if not suggestion.withdraw_requested_at:
-        raise ValidationError(_("领衔代表没有申请撤回"))
-    if signer.state != SignerState.CONFIRMED or signer.withdraw_agreed_at:
-        raise ValidationError(_("您已经表示过意见"))
-    signer.withdraw_agreed_at = timezone.now()
-    signer.save(update_fields=["withdraw_agreed_at"])
-    waiting = suggestion.signers.filter(
-        state=SignerState.CONFIRMED, withdraw_agreed_at__isnull=True
-    ).count()
-    if waiting == 0:
-        _withdraw_now(suggestion, actor, "")
-    else:
-        log_event(suggestion, workflow=SUGGESTION_STATES.name, verb="withdraw_agree", actor=actor)
-    audit.record(
-        actor=actor,
-        verb="suggestion.withdraw_agree",
-        obj=suggestion,
-        after={"deputy": signer.deputy_id, "waiting_for": waiting, "state": suggestion.state},
-    )
-    return suggestion
-
-
-@transaction.atomic(durable=True)
-def signer_refuse_withdraw(*, actor, signer: Signer, reason: str = "") -> Suggestion:
-    """A confirmed co-signer refuses the withdrawal: the request lapses and the item goes
-    on. Notifies the lead."""
-    _require_own_signature(actor, signer)
-    suggestion = lock(signer.suggestion)
-    signer = _lock_signer(signer)
-    if not suggestion.withdraw_requested_at:
-        raise ValidationError(_("领衔代表没有申请撤回"))
-    if signer.is_lead or signer.state != SignerState.CONFIRMED:
-        raise ValidationError(_("只有联名代表可以表示是否同意撤回"))
-    suggestion.withdraw_requested_at = None
-    suggestion.save(update_fields=["withdraw_requested_at"])
-    suggestion.signers.update(withdraw_agreed_at=None)
-    reason = (reason or "").strip()[:500]
-    log_event(
-        suggestion,
-        workflow=SUGGESTION_STATES.name,
-        verb="withdraw_refuse",
-        actor=actor,
-        note=reason,
-    )
-    audit.record(
-        actor=actor,
-        verb="suggestion.withdraw_refuse",
-        obj=suggestion,
-        after={"deputy": signer.deputy_id},
-        note=reason,
-    )
-    notify_later(
-        deputy_users(suggestion, lead_only=True),
-        verb="suggestion.withdraw_refuse",
-        title=_("%(name)s代表不同意撤回「%(title)s」")
-        % {"name": signer.deputy.name, "title": suggestion.title},
-        url=staff_url(suggestion),
-    )
-    return suggestion
-
-
-def _overall(levels: list[str]) -> str:
-    if Level.UNSATISFIED in levels:
-        return Level.UNSATISFIED
-    if Level.BASIC in levels:
-        return Level.BASIC
-    return Level.SATISFIED
-
-
-@transaction.atomic(durable=True)
-def suggestion_feedback(
-    *,
-    actor,
-    reply: Reply,
-    result_level: str,
-    contact_level: str,
-    comment: str = "",
-) -> Feedback:
-    """The lead deputy rates a reply of the current round (满意/基本满意/不满意, on the
-    result and on the contact made); the office may enter a paper 征询意见表.
-
-    When every reply of the round is rated: any 不满意 on the result re-handles those
-    units' parts with ``suggestion.rehandle_months`` to answer (up to
-    ``suggestion.rehandle_limit`` times); otherwise the item is closed (办结).
-    """
-    suggestion = reply.suggestion
-    perms.require_lead_or_office(actor, suggestion)
-    suggestion = lock(suggestion)
-    if suggestion.state != SuggestionState.REPLIED:
-        raise ValidationError(_("目前不在征询代表意见阶段"))
-    if reply.round != suggestion.round:
-        raise ValidationError(_("只能评价本轮答复"))
-    if Feedback.objects.filter(reply=reply).exists():
-        raise ValidationError(_("这份答复已经评价过了"))
-    errors = {}
-    if result_level not in Level.values:
-        errors["result_level"] = [_("请评价办理结果")]
-    if contact_level not in Level.values:
-        errors["contact_level"] = [_("请评价沟通联系情况")]
-    comment = (comment or "").strip()
-    if result_level == Level.UNSATISFIED and len(comment) < 5:
-        errors["comment"] = [_("不满意时请说明理由（至少 5 个字）")]
-    if errors:
-        raise ValidationError(errors)
-    feedback = Feedback.objects.create(
-        reply=reply,
-        deputy=suggestion.lead_deputy,
-        result_level=result_level,
-        contact_level=contact_level,
-        comment=comment[:2000],
-    )
-    log_event(suggestion, workflow=SUGGESTION_STATES.name, verb="feedback", actor=actor)
-    round_replies = list(
-        Reply.objects.filter(suggestion=suggestion, round=suggestion.round).select_related(
-            "feedback", "assignment__unit"
-        )
-    )
-    rated = [r for r in round_replies if hasattr(r, "feedback")]
-    outcome = "waiting"
-    if len(rated) == len(round_replies):
-        levels = [r.feedback.result_level for r in rated]
-        unhappy = [r.assignment for r in rated if r.feedback.result_level == Level.UNSATISFIED]
-        limit = settings_for(suggestion.region)["suggestion.rehandle_limit"]
-        if unhappy and suggestion.rehandle_count < limit:
-            _rehandle(suggestion, unhappy, actor=actor)
-            outcome = "rehandle"
-        else:
-            suggestion.satisfaction = _overall(levels)
-            suggestion.closed_at = timezone.now()
-            transition(
-                suggestion,
-                table=SUGGESTION_STATES,
-                to=SuggestionState.CLOSED,
-                actor=actor,
-                public=True,
-                update_fields=("satisfaction", "closed_at"),
-            )
-            outcome = "closed"
-    audit.record(
-        actor=actor,
-        verb="suggestion.feedback",
-        obj=suggestion,
-        after={
-            "reply": reply.pk,
-            "result_level": result_level,
-            "contact_level": contact_level,
-            "outcome": outcome,
-        },
-    )
-    notify_later(
-        unit_users(reply.assignment.unit),
-        verb="suggestion.feedback",
-        title=_("代表对「%(title)s」的答复评价：%(level)s")
-        % {"title": suggestion.title, "level": Level(result_level).label},
-        url=staff_url(suggestion),
-    )
-    return feedback
-
-
-def _rehandle(suggestion: Suggestion, assignments: list[Assignment], *, actor) -> None:
-    cfg = settings_for(suggestion.region)
-    due = month_deadline(today(), cfg["suggestion.rehandle_months"])
-    suggestion.round += 1
-    suggestion.rehandle_count += 1
-    suggestion.feedback_due = None
-    transition(
-        suggestion,
-        table=SUGGESTION_STATES,
-        to=SuggestionState.REHANDLING,
-        actor=actor,
-        # Public row: the deputy's reasons stay on the feedback, not on public pages.
-        public=True,
-        update_fields=("round", "rehandle_count", "feedback_due"),
-    )
-    for a in assignments:
-        a.reply_due = due.due
-        a.reply_due_original = due.due
-        a.deadline_provisional = due.provisional
-        a.on_time = None
-        transition(
-            a,
-            table=ASSIGNMENT_STATES,
-            to=AssignmentState.ACCEPTED,
-            actor=actor,
-            verb="rehandle",
-            update_fields=("reply_due", "reply_due_original", "deadline_provisional", "on_time"),
-        )
-    notify_later(
-        unit_users(*[a.unit for a in assignments]),
-        verb="suggestion.rehandle",
-        title=_("代表对答复不满意，请重新办理「%(title)s」，%(due)s前答复")
-        % {"title": suggestion.title, "due": due.due.isoformat()},
-        url=staff_url(suggestion),
-    )
-
-
-def feedback_due_for(suggestion: Suggestion):
-    """The feedback deadline counted from today (used when the last reply comes in)."""
-    return working_deadline(
-        today(), settings_for(suggestion.region)["suggestion.feedback_working_days"]
-    )
-
-
 __all__ = [
     "CongressSession",
-    "feedback_due_for",
-    "signer_agree_withdraw",
     "signer_confirm",
     "signer_decline",
-    "signer_refuse_withdraw",
     "suggestion_create",
-    "suggestion_feedback",
     "suggestion_invite",
     "suggestion_submit",
     "suggestion_update",
-    "suggestion_withdraw",
     "text_citizens",
 ]

@@ -35,7 +35,7 @@ from minqing.suggestions.actions._common import (
     unit_users,
     working_deadline,
 )
-from minqing.suggestions.actions.deputy import feedback_due_for
+from minqing.suggestions.actions.feedback import feedback_due_for
 from minqing.suggestions.models import (
     ANSWERING_ROLES,
     Assignment,
