@@ -340,13 +340,22 @@ def test_permission_matrix(sw, name):
 
 
 def test_the_matrix_covers_every_workflow_action():
-    from minqing.suggestions.actions import deputy, feedback, office, requests, unit, withdraw
+    from minqing.suggestions import actions as package
 
+    # Every action the package exports, except the system's and the sessions' (their own
+    # tests) — whichever module it lives in.
     every = {
         name
-        for module in (deputy, feedback, office, requests, unit, withdraw)
-        for name in module.__all__
-        if hasattr(getattr(module, name), "__wrapped__")
+        for name in package.__all__
+        if hasattr(getattr(package, name), "__wrapped__")
+        and name
+        not in {
+            "suggestion_close_unrated",
+            "commitments_carry_over",
+            "suggestion_remind",
+            "session_create",
+            "session_update",
+        }
     }
     full = {
         "create": "suggestion_create",
