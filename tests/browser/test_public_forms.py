@@ -97,6 +97,17 @@ def test_station_form_on_a_phone_with_photo_and_location(live_server, world, pho
     assert fits(page)
 
 
+def _picker_levels(page, n: int) -> None:
+    """Wait for the picker to show ``n`` selects and for htmx to have settled it: a change
+    made before htmx processes the swapped-in selects sends no request (a race that a
+    loaded machine exposes)."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('#region-picker select').length === n"
+        " && !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping, .htmx-request')",
+        arg=n,
+    )
+
+
 def test_web_form_region_cascade_and_errors_on_a_phone(live_server, world, phone_page):
     page = phone_page
     page.goto(f"{live_server.url}/o/")
@@ -104,11 +115,11 @@ def test_web_form_region_cascade_and_errors_on_a_phone(live_server, world, phone
     picker = page.locator("#region-picker select")
     assert picker.count() == 2  # 澜江省 (the only province) and its cities
     picker.nth(1).select_option(label="澜州市")
-    page.wait_for_function("() => document.querySelectorAll('#region-picker select').length === 3")
+    _picker_levels(page, 3)
     page.locator("#region-picker select").nth(2).select_option(label="滨江区")
-    page.wait_for_function("() => document.querySelectorAll('#region-picker select').length === 4")
+    _picker_levels(page, 4)
     page.locator("#region-picker select").nth(3).select_option(label="江滨街道")
-    page.wait_for_function("() => document.querySelectorAll('#region-picker select').length === 5")
+    _picker_levels(page, 5)
     page.locator("#region-picker select").nth(4).select_option(label="柳岸社区")
     page.wait_for_load_state("networkidle")
 
