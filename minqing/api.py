@@ -79,6 +79,7 @@ def _rate_limited(request, exc):
 def _register() -> None:
     from minqing.accounts.api import router as accounts_router
     from minqing.core.api import router as core_router
+    from minqing.duties.api import router as duties_router
     from minqing.notify.api import router as notify_router
     from minqing.opinions.api import router as opinions_router
     from minqing.opinions.measures_api import router as opinion_measures_router
@@ -95,6 +96,7 @@ def _register() -> None:
     api.add_router("/opinions/measures/", opinion_measures_router)
     api.add_router("/suggestions/", suggestions_router)
     api.add_router("/suggestions/stats/", suggestion_stats_router)
+    api.add_router("/duties/", duties_router)
     api.add_router("/notify/", notify_router)
 
 

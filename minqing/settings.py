@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minqing.stations",
     "minqing.opinions",
     "minqing.suggestions",
+    "minqing.duties",
     "minqing.notify",
 ]
 

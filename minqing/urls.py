@@ -18,6 +18,8 @@ urlpatterns = [
     path("opinions/", include("minqing.opinions.urls")),
     path("suggestions/", include("minqing.suggestions.urls")),
     path("public/suggestions/", include("minqing.suggestions.public_urls")),
+    path("duties/", include("minqing.duties.urls")),
+    path("public/duties/", include("minqing.duties.public_urls")),
     path("notify/", include("minqing.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -384,6 +384,16 @@ REGISTRY: dict[str, Setting] = {
             1000,
         ),
         Setting(
+            "duty.confirm_days",
+            gettext_lazy("代表确认履职记录期限（逾期视为确认）"),
+            "duty",
+            "int",
+            7,
+            gettext_lazy("天"),
+            1,
+            60,
+        ),
+        Setting(
             "duty.competent_percent",
             gettext_lazy("述职评议「称职」线"),
             "duty",

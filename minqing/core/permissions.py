@@ -48,6 +48,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "suggestions.view_contact",
         "suggestions.manage",
         "suggestions.view_stats",
+        "duties.view",
+        "duties.manage",
+        "duties.record",
     },
     Role.LEADER: VIEW_REFERENCE
     | {
@@ -56,9 +59,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "opinions.view_measures",
         "suggestions.view_suggestion",
         "suggestions.view_stats",
+        "duties.view",
     },
     Role.STATION_STAFF: VIEW_REFERENCE
     | {
+        "duties.view",
+        "duties.record",
         "stations.manage_station",
         "people.view_deputy_contact",
         "opinions.view_opinion",

@@ -76,6 +76,13 @@ class DeputyStatus(models.TextChoices):
     ENDED = "ended", _("代表资格终止")
 
 
+def _public_code() -> str:
+    """The unguessable code of a deputy's public profile page (never the sequential id)."""
+    from minqing.core import codes
+
+    return codes.generate(10)
+
+
 class Deputy(models.Model):
     """A deputy of one congress term. Public profile fields only; private contact data
     lives in :class:`DeputyContact`, readable only with ``people.view_deputy_contact``.
@@ -92,6 +99,9 @@ class Deputy(models.Model):
     )
     region = models.ForeignKey(
         Region, verbose_name=_("选区所在区域"), on_delete=models.PROTECT, related_name="deputies"
+    )
+    public_code = models.CharField(
+        _("公开码"), max_length=12, unique=True, default=_public_code, editable=False
     )
     name = models.CharField(_("姓名"), max_length=40)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
