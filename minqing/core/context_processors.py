@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict:
             "admin": user.is_staff,
             **_opinion_nav(user),
             **_suggestion_nav(user),
+            **_duties_nav(user),
         }
     }
 
@@ -68,4 +69,29 @@ def _suggestion_nav(user) -> dict:
         flags["suggestions_unit"] or manage or flags["suggestions_stats"]
     )
     flags["suggestions"] = any(flags.values())
+    return flags
+
+
+def _duties_nav(user) -> dict:
+    """The 代表履职 menu, from the cached grants and deputy record (no extra query)."""
+    from minqing.core.permissions import has_perm
+    from minqing.opinions.permissions import deputy_of
+
+    deputy = deputy_of(user)
+    view = has_perm(user, "duties.view")
+    record = has_perm(user, "duties.record")
+    manage = has_perm(user, "duties.manage")
+    flags = {
+        "duties_mine": deputy is not None,
+        "duties_mine_pk": deputy.pk if deputy is not None else None,
+        "duties_activities": deputy is not None or view,
+        "duties_approvals": record or manage,
+        "duties_unified": manage or view,
+        "duties_reports": deputy is not None or view,
+        "duties_ledgers": deputy is not None or view,
+        "duties_points": manage,
+        "duties_rankings": view,
+        "duties_quotas": view,
+    }
+    flags["duties"] = any(v for k, v in flags.items() if k != "duties_mine_pk")
     return flags
