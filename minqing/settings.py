@@ -209,6 +209,7 @@ MINQING_RATELIMIT_IP = env_str("MINQING_RATELIMIT_IP", "20/h")
 MINQING_RATELIMIT_PHONE = env_str("MINQING_RATELIMIT_PHONE", "5/d")
 MINQING_RATELIMIT_TRACK = env_str("MINQING_RATELIMIT_TRACK", "30/h")
 MINQING_RATELIMIT_TRACK_CODE = env_str("MINQING_RATELIMIT_TRACK_CODE", "10/h")
+MINQING_RATELIMIT_BALLOT = env_str("MINQING_RATELIMIT_BALLOT", "300/h")
 
 # Text messages to citizens (minqing/notify/sms.py): console (masked, logs only), or the
 # HTTP gateway that fronts the city's SMS platform.

@@ -51,12 +51,14 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
+    secret: bool = False,
 ) -> AuditEntry:
     """Append one audit entry. Called once by every action, inside its transaction.
 
     ``region`` defaults to ``obj.region`` when the object has one (to ``obj`` for a
     Region). Never put citizens'
-    names or phone numbers into ``note``.
+    names or phone numbers into ``note``. ``secret`` leaves out the request id and the
+    client's address (a secret ballot: the entry must not identify the voter).
     """
     if region is None and isinstance(obj, Region):
         region = obj  # a region is scoped by itself (Region.SCOPE)
@@ -80,7 +82,7 @@ def record(
         before=before,
         after=after,
         note=note[:500],
-        request_id=ctx.request_id,
-        ip=ctx.ip,
+        request_id="" if secret else ctx.request_id,
+        ip=None if secret else ctx.ip,
         channel=ctx.channel,
     )

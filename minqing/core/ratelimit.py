@@ -18,6 +18,8 @@ Settings (all optional):
 ``MINQING_RATELIMIT_PHONE``       "5/d"   submissions per phone number
 ``MINQING_RATELIMIT_TRACK``       "30/h"  tracking-page lookups per client IP
 ``MINQING_RATELIMIT_TRACK_CODE``  "10/h"  lookups per tracking code (guessing the last 4 digits)
+``MINQING_RATELIMIT_BALLOT``      "300/h" phone ballots per client IP (a meeting's representatives
+                                          share one venue network; a code has 31^7 values)
 ``MINQING_RATELIMIT_CACHE``       "default"  the cache alias holding the counters
 
 The counters need a cache shared by every web process whose ``add`` and ``incr`` are
@@ -242,6 +244,9 @@ POLICIES: dict[str, Policy] = {
         code=("MINQING_RATELIMIT_TRACK_CODE", "10/h"),
         lookup=True,
     ),
+    # Phone ballots at a meeting come from one venue network (one IP), two requests per
+    # representative; a code has 31^7 values, so guessing stays hopeless.
+    "ballot": Policy(ip=("MINQING_RATELIMIT_BALLOT", "300/h")),
 }
 
 

@@ -453,7 +453,9 @@ class BallotCode(models.Model):
     serial = models.PositiveIntegerField(_("序号"))
     code_hash = models.CharField(max_length=64, unique=True)
     issued_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    # Set to the opening of the voting, not the moment of use: a per-vote time could be
+    # matched with the order of the ballots.
+    used_at = models.DateTimeField(_("已使用"), null=True, blank=True)
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     void_reason = models.CharField(_("作废原因"), max_length=100, blank=True)
 
@@ -483,23 +485,26 @@ class BallotChoice(models.TextChoices):
 
 class Ballot(models.Model):
     """One representative's ballot: cast on a phone with a code, or a paper ballot entered
-    by staff (a blank or spoiled paper ballot is entered as 废票). Never linked to a person."""
+    by staff (a blank or spoiled paper ballot is entered as 废票).
+
+    Secret ballot: a ballot is never linked to a person, nor to the code (whose serial
+    staff could match to a sign-in list), and carries no time finer than the opening of
+    the voting, so neither its row nor its order tells who cast it."""
 
     report = models.ForeignKey(DutyReport, on_delete=models.CASCADE, related_name="ballots")
     choice = models.CharField(_("评议意见"), max_length=12, choices=BallotChoice.choices)
     channel = models.CharField(_("方式"), max_length=6, choices=BallotChannel.choices)
-    code = models.OneToOneField(
-        BallotCode, null=True, blank=True, on_delete=models.PROTECT, related_name="ballot"
-    )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("测评票")
         verbose_name_plural = _("测评票")
-        ordering = ["id"]
         indexes = [models.Index(fields=["report", "choice"], name="duties_ballot_report")]
 
     def __str__(self) -> str:

@@ -297,8 +297,8 @@ def _refuse() -> BallotRefused:
 def ballot_cast(*, actor=None, code: str, choice: str) -> DutyReport:
     """A voters' representative votes on their phone with the code on their slip (no
     account). Refused with one neutral message when the code is unknown, used, voided,
-    or its meeting is not voting. The ballot is not linked to any person, and the audit
-    entry records neither the code nor the choice."""
+    or its meeting is not voting. The ballot is linked to no person and no code, and the
+    audit entry records neither the code, the choice, nor the phone's address."""
     if choice not in (BallotChoice.COMPETENT, BallotChoice.BASIC, BallotChoice.INCOMPETENT):
         raise ValidationError({"choice": [_("请选择称职、基本称职或不称职")]})
     if not codes.is_valid(code or "", length=CODE_LENGTH):
@@ -316,10 +316,11 @@ def ballot_cast(*, actor=None, code: str, choice: str) -> DutyReport:
         or row.report.state != ReportState.VOTING
     ):
         raise _refuse()
-    row.used_at = timezone.now()
+    row.used_at = row.report.voting_opened_at or timezone.now()
     row.save(update_fields=["used_at"])
-    Ballot.objects.create(report=row.report, choice=choice, channel=BallotChannel.PHONE, code=row)
+    Ballot.objects.create(report=row.report, choice=choice, channel=BallotChannel.PHONE)
     audit.record(
+        secret=True,
         actor=actor,
         verb="ballot.cast",
         obj=row.report,
