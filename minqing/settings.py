@@ -189,6 +189,7 @@ MINQING_PHOTO_MAX_SIDE = env_int("MINQING_PHOTO_MAX_SIDE", 2560)  # 0 keeps the 
 MINQING_PERIODIC_TASKS = {
     "minqing.opinions.tasks.sweep_opinions": 3600,
     "minqing.suggestions.tasks.sweep_suggestions": 3600,
+    "minqing.duties.tasks.duties_sweep": 3600,
     "minqing.notify.tasks.prune_task_results": 86400,
 }
 

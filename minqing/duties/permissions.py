@@ -79,6 +79,26 @@ def can_manage_activity(user, activity: Activity) -> bool:
     return has_perm(user, MANAGE, activity)
 
 
+def manageable_q(user) -> Q | None:
+    """The activities whose organiser rights ``user`` holds (``can_manage_activity``) as
+    one filter, so a list asks once and not per row; None means all (superuser)."""
+    if is_unrestricted(user):
+        return None
+    q = Q(station__in=recorder_station_ids(user))
+    office = Q(station__isnull=True, group__isnull=True)
+    for g in grants_for(user, MANAGE):
+        if g.unit_id:
+            continue
+        q |= Q(station__region__path__startswith=g.region.path)
+        q |= Q(station__isnull=True, group__region__path__startswith=g.region.path)
+        if not g.station_id:  # a station grant never covers an office activity
+            q |= office & Q(region__path__startswith=g.region.path)
+    groups = led_group_ids(user)
+    if groups:
+        q |= Q(station__isnull=True, group_id__in=groups)
+    return q
+
+
 def is_reporter(user, activity: Activity) -> bool:
     deputy = deputy_of(user)
     return deputy is not None and activity.reported_by_id == deputy.pk

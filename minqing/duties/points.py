@@ -15,7 +15,8 @@ What counts, in a year:
 * a confirmed participation in a recorded activity, present: its kind; absent from a
   meeting without leave: ``absence`` (negative); on leave: nothing;
 * a research activity with a report attached: ``research_report`` for each deputy in it;
-* a suggestion or motion submitted that year (not withdrawn): ``suggestion`` or
+* a suggestion or motion submitted that year (not withdrawn, not refused at screening):
+  ``suggestion`` or
   ``motion`` for the lead, ``cosign`` for each confirmed co-signer;
 * an opinion a deputy raised themself (随手拍) that was not merged or declined:
   ``opinion``;
@@ -194,7 +195,14 @@ def _collect(
         deputy_id__in=ids,
         state=SignerState.CONFIRMED,
         suggestion__submitted_at__date__range=(start, end),
-    ).exclude(suggestion__state__in=(SuggestionState.DRAFT, SuggestionState.WITHDRAWN))
+    ).exclude(
+        # Not accepted (a personal matter, a complaint …): not a suggestion that counts.
+        suggestion__state__in=(
+            SuggestionState.DRAFT,
+            SuggestionState.WITHDRAWN,
+            SuggestionState.NOT_ACCEPTED,
+        )
+    )
     for deputy_id, is_lead, kind, submitted, title, pk in signers.values_list(
         "deputy_id",
         "is_lead",

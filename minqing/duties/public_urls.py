@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Public pages of duty work (no login), mounted at ``/public/duties/``."""
+
+from django.urls import include, path
 
 app_name = "duties_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("minqing.duties.public_urls_record")),
+    path("", include("minqing.duties.public_urls_reports")),
+]

@@ -102,8 +102,7 @@ def approvals_waiting(user) -> QuerySet[Activity]:
     deputy = deputy_of(user)
     if deputy is not None:
         qs = qs.exclude(reported_by=deputy)
-    ids = [a.pk for a in qs if perms.can_manage_activity(user, a)]
-    return activities_visible(user).filter(pk__in=ids).order_by("created_at")
+    return perms.filter_q(qs, perms.manageable_q(user)).order_by("created_at")
 
 
 def my_participations(deputy: Deputy) -> QuerySet[Participation]:

@@ -53,6 +53,8 @@ PARTICIPATION_STATES = StateTable(
         (P.DISPUTED, P.PENDING): "uphold",
         # The organiser corrects a confirmed record (attendance): the deputy confirms again.
         (P.CONFIRMED, P.PENDING): "reopen",
+        # The organiser adds a removed deputy back (a mistaken removal).
+        (P.REMOVED, P.PENDING): "add",
     },
 )
 
@@ -90,8 +92,6 @@ SLOT_STATES = StateTable(
     edges={
         (S.ASSIGNED, S.PRESENT): "check_in",
         (S.ASSIGNED, S.ABSENT): "mark_absent",
-        # A late arrival after the day was closed is corrected by the staff.
-        (S.ABSENT, S.PRESENT): "check_in",
     },
 )
 

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The quota compliance page (namespace "duties", mounted at /duties/ by urls.py):
+``duties:quotas`` at /duties/quotas/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from minqing.duties import views_quotas as views
+
+urlpatterns = [
+    path("quotas/", views.quota_page, name="quotas"),
+]

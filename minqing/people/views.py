@@ -115,6 +115,9 @@ def deputy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = has_perm(user, MANAGE_DEPUTY, deputy)
     can_see_contact = has_perm(user, VIEW_CONTACT, deputy)
     can_manage_grids = can_edit and deputy.status == DeputyStatus.ACTIVE
+    # Duty records sit above this app; a deputy may read only their own (404 otherwise).
+    from minqing.duties.permissions import can_view_deputy
+
     return render(
         request,
         "people/deputy_detail.html",
@@ -130,6 +133,7 @@ def deputy_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 selectors.grid_regions_choosable(user, deputy) if can_manage_grids else None
             ),
             "can_edit": can_edit,
+            "can_see_record": can_view_deputy(user, deputy),
             "can_end_term": can_edit and deputy.status == DeputyStatus.ACTIVE,
             "link_form": UsernameForm() if can_edit else None,
         },

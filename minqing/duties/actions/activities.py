@@ -448,11 +448,17 @@ def activity_add_deputies(
                 Participation.objects.create(activity=activity, deputy=d, attendance=attendance)
             )
         elif p.state == ParticipationState.REMOVED:
-            p.state = ParticipationState.PENDING
             p.attendance = attendance
             p.dispute_reason = ""
             p.answered_at = None
-            p.save(update_fields=["state", "attendance", "dispute_reason", "answered_at"])
+            transition(
+                p,
+                table=PARTICIPATION_STATES,
+                to=ParticipationState.PENDING,
+                actor=actor,
+                verb="add",
+                update_fields=("attendance", "dispute_reason", "answered_at"),
+            )
             added.append(p)
     if not added:
         raise ValidationError({"deputies": [_("所选代表已在活动中")]})
@@ -657,9 +663,13 @@ def participations_autoconfirm(*, actor=None, participation: Participation) -> P
     """The system confirms a participation the deputy left unanswered past
     ``duty.confirm_days`` (the organiser's record stands). Only pending rows of
     recorded activities."""
+    if getattr(actor, "is_authenticated", False):
+        raise perms.deny(_("只有系统可以自动确认"))
     participation = _lock_participation(participation)
     if participation.activity.state != ActivityState.RECORDED:
         raise ValidationError(_("活动未登记"))
+    if participation.state != ParticipationState.PENDING:
+        raise ValidationError(_("代表已答复，不再自动确认"))
     participation.answered_at = timezone.now()
     transition(
         participation,

@@ -244,6 +244,8 @@ def duty_slot_remove(*, actor, slot: DutySlot) -> None:
     told."""
     slot = DutySlot.objects.select_related("post", "post__day", "deputy").get(pk=slot.pk)
     day = _manage_day(actor, slot.post.day)
+    if day.state not in (UnifiedDayState.PLANNED, UnifiedDayState.ONGOING):
+        raise ValidationError(_("接待日已结束或取消"))
     if slot.state != SlotState.ASSIGNED:
         raise ValidationError(_("代表已签到，不能取消安排"))
     if slot.post.reception_day_id:
@@ -512,6 +514,8 @@ def reception_visitors_add(*, actor, activity: Activity, count: int) -> Activity
     )
     if not (present or has_perm(actor, perms.RECORD, activity.station)):
         raise perms.deny()
+    if activity.state != ActivityState.RECORDED:
+        raise ValidationError(_("该活动已撤销"))
     if activity.date != today():
         raise ValidationError(_("只能在接待当天登记接待人次"))
     if not isinstance(count, int) or count == 0 or abs(count) > 500:
