@@ -73,20 +73,27 @@ def _suggestion_nav(user) -> dict:
 
 
 def _duties_nav(user) -> dict:
-    """The 代表履职 menu, from the cached grants and deputy record (no extra query)."""
-    from minqing.core.permissions import has_perm
+    """The 代表履职 menu, from the cached grants and deputy record (no extra query but a
+    group leader's groups)."""
+    from minqing.core.permissions import grants_for, has_perm
+    from minqing.duties.selectors_activities import may_organise
     from minqing.opinions.permissions import deputy_of
 
     deputy = deputy_of(user)
     view = has_perm(user, "duties.view")
     record = has_perm(user, "duties.record")
     manage = has_perm(user, "duties.manage")
+    # Unified days are scoped by region: a grant narrowed to one station sees none.
+    regional = user.is_superuser or any(
+        g.station_id is None and g.unit_id is None for g in grants_for(user, "duties.view")
+    )
     flags = {
         "duties_mine": deputy is not None,
         "duties_mine_pk": deputy.pk if deputy is not None else None,
+        "duties_organise": may_organise(user),
         "duties_activities": deputy is not None or view,
-        "duties_approvals": record or manage,
-        "duties_unified": manage or view,
+        "duties_reception": deputy is not None or record,
+        "duties_unified": regional,
         "duties_reports": deputy is not None or view,
         "duties_ledgers": deputy is not None or view,
         "duties_points": manage,

@@ -159,8 +159,8 @@ def test_station_inbox_query_count_for_a_deputy(client, world, django_assert_num
     url = reverse("opinions:station_inbox")
     client.get(url)
     # session, user, grants, deputy + seats + grids (联系网格), count, page, open meetings,
-    # region settings.
-    with django_assert_num_queries(10):
+    # region settings, the groups the deputy leads (代表履职 menu).
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert len(response.context["page_obj"]) == n
 

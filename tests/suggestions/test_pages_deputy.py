@@ -107,7 +107,7 @@ def test_mine_query_count_is_pinned(client, sw, django_assert_num_queries, n):
     client.force_login(sw.lead_user)
     # Session, user, grants, deputy (+ stations, grids), count, congress, settings, the
     # page, invitations, withdrawal requests, ratings due: the same for 3 and 30 rows.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(url("mine"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/suggestions/') >= min(n, 30)
