@@ -111,6 +111,8 @@ def ranking_publish(
     ``level`` elected in ``region`` (or of ``group``'s members), frozen as computed now.
     A quarter is published once it has ended or is under way; publishing again for the
     same region, level, group and quarter withdraws the earlier one."""
+    if group is None and region is None:
+        raise ValidationError({"region": [_("请选择区域或代表小组")]})
     require(actor, perms.MANAGE, group.region if group is not None else region)
     if level not in CongressLevel.values:
         raise ValidationError({"level": [_("请选择代表层级")]})
