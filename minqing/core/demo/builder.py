@@ -15,6 +15,7 @@ from minqing.core import audit
 from minqing.core.demo import (
     accounts,
     deputies,
+    duties,
     opinions,
     places,
     regions,
@@ -178,6 +179,22 @@ def build_demo(
         # one total of timeline rows (opinions' and suggestions'), as the bench counts rows
         counts["timeline_events"] += raised.counts.pop("timeline_events")
         counts.update(raised.counts)
+        mark = lap("议案建议", mark)
+
+        done = duties.build_duties(
+            rng,
+            tree=tree,
+            profile=profile,
+            units=unit_set,
+            stations=result,
+            infos=built.infos,
+            terms=congresses.terms,
+            targets=targets,
+            usernames=[login.username for login in logins],
+            today=today,
+        )
+        for key, n in done.counts.items():  # its visits and reception days add to the others
+            counts[key] = counts.get(key, 0) + n
         audit.record(
             actor=None,
             verb="demo.load",
@@ -185,7 +202,7 @@ def build_demo(
             after={"size": size, "seed": seed, **counts},
             note=f"演示数据 {places.PROVINCE_NAME}（{size}，种子 {seed}）",
         )
-        lap("议案建议", mark)
+        lap("履职", mark)
         if connection.vendor == "postgresql":
             # Hundreds of thousands of rows just arrived in tables the planner last saw
             # (if ever) nearly empty: without fresh statistics it picks nested loops

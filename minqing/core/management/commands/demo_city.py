@@ -58,6 +58,9 @@ class Command(BaseCommand):
             f"联络站 {c['stations']} 个（进站代表 {c['station_deputies']} 人次），"
             f"接待日 {c['reception_days']} 个，民情 {c.get('opinions', 0)} 件，"
             f"议案建议 {c.get('suggestions', 0)} 件（其中议案 {c.get('suggestions.motion', 0)} 件）"
+            f"，履职活动 {c.get('activities', 0)} 项"
+            f"（参加代表 {c.get('participations', 0)} 人次），"
+            f"统一接待日 {c.get('unified_days', 0)} 个，述职评议 {c.get('duty_reports', 0)} 场"
         )
         if verbose:
             for key, value in c.items():
