@@ -191,6 +191,7 @@ MINQING_PERIODIC_TASKS = {
     "minqing.suggestions.tasks.sweep_suggestions": 3600,
     "minqing.duties.tasks.duties_sweep": 3600,
     "minqing.notify.tasks.prune_task_results": 86400,
+    "minqing.core.tasks.prune_export_jobs": 3600,
 }
 
 # Shared by every web process: the rate-limit counters live here. Django's own

@@ -265,3 +265,6 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+from minqing.core.models_exports import ExportJob, ExportState  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minqing.core import views
+from minqing.core import views, views_exports
 
 app_name = "core"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/import/", views.calendar_import, name="calendar_import"),
+    path("exports/<int:pk>/", views_exports.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
 ]

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The five ledgers (五本台账) and their Excel export (views_ledgers)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from minqing.duties import views_ledgers as views
+
+urlpatterns = [
+    path("ledgers/", views.ledger, name="ledger"),
+    path("ledgers/export/", views.ledger_export, name="ledger_export"),
+]
