@@ -56,21 +56,13 @@ def text(
 def store_files(activity: Activity, files: Iterable, *, kind: str) -> list[ActivityFile]:
     """Save validated uploads (``opinions.uploads.CleanImage``/``CleanFile``) under random
     names."""
-    saved = []
-    for item in files:
-        f = ActivityFile(
-            activity=activity,
-            kind=kind,
-            name=getattr(item, "display_name", "")
-            or (_("活动照片") if kind == ActivityFileKind.PHOTO else _("活动报告")),
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-        )
-        f.file.save(item.storage_name(), item.as_content_file(), save=False)
-        f.save()
-        saved.append(f)
-    return saved
+    from minqing.opinions.uploads import save_clean
+
+    fallback = _("活动照片") if kind == ActivityFileKind.PHOTO else _("活动报告")
+    return [
+        save_clean(ActivityFile, item, fallback_name=fallback, activity=activity, kind=kind)
+        for item in files
+    ]
 
 
 def deputy_accounts(deputies: Iterable) -> Callable[[], list]:

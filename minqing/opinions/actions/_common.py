@@ -77,23 +77,21 @@ def new_assignment(
 
 def store_files(opinion: Opinion, images: Iterable, *, kind: str, reply=None) -> list[OpinionFile]:
     """Save re-encoded uploads (``uploads.CleanImage``/``CleanFile``) under random names."""
-    saved = []
-    for item in images:
-        f = OpinionFile(
+    from minqing.opinions.uploads import save_clean
+
+    return [
+        save_clean(
+            OpinionFile,
+            item,
+            fallback_name=_("照片"),
             opinion=opinion,
             reply=reply,
             kind=kind,
-            name=getattr(item, "display_name", "") or _("照片"),
-            content_type=item.content_type,
-            size=item.size,
             width=getattr(item, "width", None),
             height=getattr(item, "height", None),
-            sha256=item.sha256,
         )
-        f.file.save(item.storage_name(), item.as_content_file(), save=False)
-        f.save()
-        saved.append(f)
-    return saved
+        for item in images
+    ]
 
 
 def check_photo_count(existing: int, new: int) -> None:

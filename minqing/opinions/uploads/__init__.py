@@ -53,6 +53,7 @@ from minqing.opinions.uploads.attachments import clean_attachment, clean_attachm
 from minqing.opinions.uploads.images import clean_photo, clean_photos
 from minqing.opinions.uploads.images import logger as logger
 from minqing.opinions.uploads.results import CleanFile, CleanImage
+from minqing.opinions.uploads.storage import save_clean
 
 __all__ = [
     "CleanFile",
@@ -62,4 +63,5 @@ __all__ = [
     "clean_photo",
     "clean_photos",
     "safe_display_name",
+    "save_clean",
 ]

@@ -98,21 +98,19 @@ def store_files(
     suggestion: Suggestion, files: Iterable, *, kind: str = FileKind.DRAFT, reply=None
 ) -> list[SuggestionFile]:
     """Save validated uploads (``opinions.uploads.CleanFile``) under random names."""
-    saved = []
-    for item in files:
-        f = SuggestionFile(
+    from minqing.opinions.uploads import save_clean
+
+    return [
+        save_clean(
+            SuggestionFile,
+            item,
+            fallback_name=_("附件"),
             suggestion=suggestion,
             reply=reply,
             kind=kind,
-            name=getattr(item, "display_name", "") or _("附件"),
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
         )
-        f.file.save(item.storage_name(), item.as_content_file(), save=False)
-        f.save()
-        saved.append(f)
-    return saved
+        for item in files
+    ]
 
 
 def staff_url(suggestion: Suggestion):
